@@ -1,0 +1,1 @@
+"""Fika: Slack bot for library staff — distance coffee breaks and good-practice tips."""

@@ -1,0 +1,127 @@
+"""Composition root: settings → logging → migrations → engine → app → scheduler → serve.
+
+`python -m bot` (what `make run` calls). Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from aiohttp import web
+from sqlalchemy.engine import make_url
+
+from bot.app import create_app
+from bot.config import Settings, SettingsError, load_settings
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.db.migrate import upgrade
+from bot.deps import Deps
+from bot.logging_setup import setup_logging
+from bot.server import make_web_app
+from bot.slack_client import make_client
+
+log = logging.getLogger("bot")
+
+SETTINGS_HELP = """\
+Fika cannot start: some settings are missing or wrong.
+
+{problems}
+
+Put them in a file named .env in this folder (copy .env.example to .env and fill it in),
+or set them as environment variables. The README's "Create the Slack app" section shows
+where each value is on the Slack app page.
+"""
+
+
+def build_deps(settings: Settings) -> Deps:
+    engine = make_engine(settings.database_url)
+    return Deps(
+        settings=settings,
+        engine=engine,
+        db=make_sessionmaker(engine),
+        client=make_client(settings),
+    )
+
+
+async def serve(settings: Settings) -> None:
+    from jobs import make_scheduler, register_jobs
+
+    deps = build_deps(settings)
+    bolt = create_app(deps)
+    scheduler = make_scheduler(deps)
+    if settings.scheduler_enabled:
+        register_jobs(scheduler, deps)
+        scheduler.start()
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    socket_handler = None
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        assert settings.slack_app_token is not None
+        socket_handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get())
+        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
+        web_app = make_web_app(None, deps)
+        log.info("connected to Slack in Socket Mode; health check on port %s", settings.port)
+    else:
+        web_app = make_web_app(bolt, deps)
+        log.info(
+            "serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port
+        )
+
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except OSError as exc:
+        if not settings.socket_mode:
+            raise
+        log.warning("health check not served: port %s unavailable (%s)", settings.port, exc)
+
+    await stop.wait()
+    log.info("shutting down: finishing work in progress")
+    if socket_handler is not None:
+        await socket_handler.close_async()  # type: ignore[no-untyped-call]
+    await runner.cleanup()
+    try:
+        await deps.tasks.idle(timeout=25)
+    except TimeoutError:
+        log.warning("some work was still running at shutdown; it resumes on the next start")
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+    await deps.engine.dispose()
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(SETTINGS_HELP.format(problems="\n".join(exc.problems)), file=sys.stderr)
+        return 2
+    secrets = [settings.slack_bot_token.get(), settings.slack_signing_secret.get()]
+    if settings.slack_app_token:
+        secrets.append(settings.slack_app_token.get())
+    setup_logging(settings.log_level, secrets)
+    safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        upgrade(settings.database_url)
+    except Exception as exc:
+        log.error("cannot prepare the database %s: %s", safe_url, exc)
+        return 1
+    log.info("database ready: %s", safe_url)
+    try:
+        asyncio.run(serve(settings))
+    except OSError as exc:
+        log.error("cannot listen on port %s: %s", settings.port, exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

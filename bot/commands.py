@@ -1,0 +1,72 @@
+"""Slash-command vocabulary: English subcommands with Swedish and Finnish aliases.
+
+Slack cannot localise a slash command's name, only what follows it; so `/fika paus` and
+`/fika tauko` both mean `/fika pause`, and help shows each reader the words of their language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.i18n import N_
+
+
+def fold(word: str) -> str:
+    """Case- and accent-insensitive form: 'Hjälp' and 'hjalp' both → 'hjalp'."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    summary: str  # an N_() msgid, shown in help
+    aliases: dict[str, str] = field(default_factory=dict)  # locale → word, e.g. {"sv": "paus"}
+    args: str = ""  # an N_() msgid describing the arguments, e.g. "<N weeks | YYYY-MM-DD>"
+    admin: bool = False  # shown in help only to admins/reviewers; checked again by its handler
+    extra_aliases: tuple[str, ...] = ()  # more accepted words, not shown in help
+
+    def words(self) -> set[str]:
+        return {fold(w) for w in (self.name, *self.aliases.values(), *self.extra_aliases)}
+
+    def word_for(self, locale: str) -> str:
+        return self.aliases.get(locale, self.name)
+
+
+@dataclass(frozen=True)
+class CommandSet:
+    command: str
+    subcommands: tuple[Subcommand, ...]
+
+    def __post_init__(self) -> None:
+        seen: dict[str, str] = {}
+        for sub in self.subcommands:
+            for word in sub.words():
+                if word in seen and seen[word] != sub.name:
+                    raise ValueError(f"{self.command}: '{word}' means {seen[word]} and {sub.name}")
+                seen[word] = sub.name
+
+    def find(self, word: str) -> Subcommand | None:
+        folded = fold(word)
+        return next((s for s in self.subcommands if folded in s.words()), None)
+
+    def parse(self, text: str) -> tuple[Subcommand | None, str, str]:
+        """(subcommand or None, the first word as typed, the rest of the text)."""
+        text = (text or "").strip()
+        if not text:
+            return None, "", ""
+        word, _, rest = text.partition(" ")
+        return self.find(word), word, rest.strip()
+
+    def visible(self, admin: bool) -> Iterable[Subcommand]:
+        return (s for s in self.subcommands if admin or not s.admin)
+
+
+HELP = Subcommand(
+    name="help",
+    summary=N_("Show this list of commands."),
+    aliases={"sv": "hjälp", "fi": "ohje"},
+    extra_aliases=("?", "apua", "hjalp"),
+)

@@ -1,0 +1,36 @@
+"""Everything a handler or job needs, built once in the composition root."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.tasks import TaskTracker
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _random_seed() -> int:
+    return random.SystemRandom().randrange(2**31)
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    engine: AsyncEngine
+    db: async_sessionmaker[AsyncSession]
+    client: AsyncWebClient
+    clock: Callable[[], datetime] = _utcnow
+    new_seed: Callable[[], int] = _random_seed
+    tasks: TaskTracker = field(default_factory=TaskTracker)
+
+    def now(self) -> datetime:
+        return self.clock()

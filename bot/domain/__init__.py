@@ -1,0 +1,1 @@
+"""Domain logic: plain Python over the database session; no Slack, no HTTP."""

@@ -1,0 +1,69 @@
+"""Members: who people are, their language and library, as stored by Fika."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Member, Workspace
+from bot.i18n import resolve_locale
+
+
+async def get_member(session: AsyncSession, team_id: str, user_id: str) -> Member | None:
+    return await session.scalar(
+        select(Member).where(Member.team_id == team_id, Member.user_id == user_id)
+    )
+
+
+async def get_or_create_member(session: AsyncSession, team_id: str, user_id: str) -> Member:
+    member = await get_member(session, team_id, user_id)
+    if member is None:
+        member = Member(team_id=team_id, user_id=user_id)
+        session.add(member)
+        await session.flush()
+    return member
+
+
+async def ensure_workspace(session: AsyncSession, team_id: str) -> Workspace:
+    workspace = await session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id)
+        session.add(workspace)
+        await session.flush()
+    return workspace
+
+
+def apply_slack_profile(member: Member, user: dict[str, Any], now: datetime) -> None:
+    """Copy what Fika keeps from a users.info `user` object onto the member."""
+    profile = user.get("profile") or {}
+    member.display_name = (
+        profile.get("display_name")
+        or profile.get("real_name")
+        or user.get("real_name")
+        or user.get("name")
+        or member.display_name
+    )
+    if user.get("locale"):
+        member.slack_locale = user["locale"]
+    member.tz = user.get("tz") or member.tz
+    member.is_bot = bool(user.get("is_bot")) or user.get("id") == "USLACKBOT"
+    member.deleted = bool(user.get("deleted"))
+    member.is_workspace_admin = bool(
+        user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+    )
+    member.slack_checked_at = now
+
+
+def member_locale(member: Member | None, default: str) -> str:
+    if member is None:
+        return default
+    return resolve_locale(member.locale_pref, member.slack_locale, default)
+
+
+async def workspace_locale(session: AsyncSession, team_id: str, default: str) -> str:
+    """The language for messages everyone in a channel reads."""
+    workspace = await session.get(Workspace, team_id)
+    return resolve_locale(workspace.default_locale if workspace else None, None, default)

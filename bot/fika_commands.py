@@ -1,0 +1,10 @@
+"""The `/fika` vocabulary (coffee breaks)."""
+
+from __future__ import annotations
+
+from bot.commands import HELP, CommandSet
+
+FIKA = CommandSet(
+    "/fika",
+    (HELP,),
+)

@@ -1,0 +1,26 @@
+"""Making user-written text safe to post: nothing in it can ping, link or break formatting."""
+
+from __future__ import annotations
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str | None) -> str:
+    """Escape for mrkdwn/plain text: `<!channel>`, `<@U1>`, `<http://x|y>` become inert text."""
+    return (text or "").translate(_ESCAPES)
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Cut to `limit` characters (Block Kit limits count characters), marking the cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(ellipsis))] + ellipsis
+
+
+def mention(user_id: str) -> str:
+    """A mention of a user we chose to mention (never built from user input)."""
+    return f"<@{user_id}>"
+
+
+def channel_link(channel_id: str) -> str:
+    return f"<#{channel_id}>"

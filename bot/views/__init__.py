@@ -1,0 +1,1 @@
+"""Block Kit builders: data and a translator in, blocks out. No database, no Slack calls."""

@@ -1,0 +1,112 @@
+"""Registers listeners so every one of them is tracked, errors become localized answers, and
+handlers receive `deps` and `t` (the reader's translator) by argument name.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.i18n import N_, translator
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[..., Awaitable[Any]]
+
+GENERIC_ERROR = N_(
+    "Sorry, something went wrong on our side. Please try again in a moment; "
+    "if it keeps happening, tell the development team."
+)
+
+
+class Router:
+    def __init__(self, app: AsyncApp, deps: Deps) -> None:
+        self.app = app
+        self.deps = deps
+
+    def command(self, name: str) -> Callable[[Listener], Listener]:
+        return self._on(self.app.command(name))
+
+    def action(self, constraints: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.action(constraints))
+
+    def view(self, constraints: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.view(constraints))
+
+    def view_closed(self, constraints: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.view_closed(constraints))
+
+    def shortcut(self, constraints: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.shortcut(constraints))
+
+    def event(self, event_type: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.event(event_type))
+
+    def options(self, constraints: Any) -> Callable[[Listener], Listener]:
+        return self._on(self.app.options(constraints))
+
+    def _on(self, bolt_decorator: Callable[..., Any]) -> Callable[[Listener], Listener]:
+        def register(fn: Listener) -> Listener:
+            bolt_decorator(self._wrap(fn))
+            return fn
+
+        return register
+
+    def _wrap(self, fn: Listener) -> Listener:
+        wanted = inspect.getfullargspec(fn).args
+        deps = self.deps
+
+        @functools.wraps(fn)
+        async def listener(args: AsyncArgs) -> None:
+            context = args.context
+            kwargs: dict[str, Any] = {}
+            for name in wanted:
+                if name == "args":
+                    kwargs[name] = args
+                elif name in context:
+                    kwargs[name] = context[name]
+                else:
+                    kwargs[name] = getattr(args, name)
+            async with deps.tasks.track():
+                try:
+                    await fn(**kwargs)
+                except UserFacingError as exc:
+                    t = context.get("t") or translator(deps.settings.default_locale)
+                    await _answer(args, t(exc.message, **exc.params))
+                except Exception:
+                    log.exception("handler %s failed", fn.__name__)
+                    t = context.get("t") or translator(deps.settings.default_locale)
+                    await _answer(args, t(GENERIC_ERROR))
+
+        # Bolt reads the listener's argument names through __wrapped__; we want `args` only.
+        del listener.__wrapped__
+        return listener
+
+
+async def _answer(args: AsyncArgs, text: str) -> None:
+    """Tell the person, by whatever channel this kind of request allows."""
+    ack = args.ack
+    body = args.body or {}
+    if ack is not None and ack.response is None:
+        await ack()
+    try:
+        has_response_url = bool(body.get("response_url") or body.get("response_urls"))
+        if args.respond is not None and has_response_url:
+            await args.respond(text=text, response_type="ephemeral", replace_original=False)
+            return
+        user_id = args.context.user_id
+        channel_id = args.context.channel_id
+        if user_id and channel_id:
+            await args.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        elif user_id:
+            await args.client.chat_postMessage(channel=user_id, text=text)
+    except Exception:
+        log.exception("could not tell the user about an error")

@@ -1,0 +1,97 @@
+"""What every slash-command subcommand handler receives, and the dispatcher that calls it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.commands import CommandSet
+from bot.deps import Deps
+from bot.directory import is_admin
+from bot.i18n import Translator
+from bot.views.help import help_blocks, help_text
+
+Block = dict[str, Any]
+
+
+@dataclass
+class CommandRequest:
+    deps: Deps
+    t: Translator
+    ack: AsyncAck
+    respond: AsyncRespond
+    client: AsyncWebClient
+    body: dict[str, Any]
+    word: str  # the subcommand as typed
+    text: str  # what follows the subcommand
+
+    @property
+    def team_id(self) -> str:
+        return str(self.body.get("team_id", ""))
+
+    @property
+    def user_id(self) -> str:
+        return str(self.body.get("user_id", ""))
+
+    @property
+    def channel_id(self) -> str:
+        return str(self.body.get("channel_id", ""))
+
+    @property
+    def trigger_id(self) -> str:
+        return str(self.body.get("trigger_id", ""))
+
+    async def reply(self, text: str, blocks: list[Block] | None = None) -> None:
+        """An ephemeral answer: in the acknowledgement when still possible, else by response_url."""
+        if self.ack.response is None:
+            await self.ack(text=text, blocks=blocks, response_type="ephemeral")
+        else:
+            await self.respond(text=text, blocks=blocks, response_type="ephemeral")
+
+    async def is_admin(self) -> bool:
+        return await is_admin(self.deps, self.team_id, self.user_id)
+
+
+SubcommandHandler = Callable[[CommandRequest], Awaitable[None]]
+
+
+async def dispatch(
+    commands: CommandSet,
+    handlers: Mapping[str, SubcommandHandler],
+    args: AsyncArgs,
+    on_empty: SubcommandHandler | None = None,
+) -> None:
+    """Route `/cmd word rest` to handlers[word's subcommand]; unknown words get help."""
+    command = args.command or {}
+    sub, word, rest = commands.parse(command.get("text", ""))
+    req = CommandRequest(
+        deps=args.context["deps"],
+        t=args.context["t"],
+        ack=args.ack,
+        respond=args.respond,
+        client=args.client,
+        body=command,
+        word=word,
+        text=rest,
+    )
+    if sub is None and not word and on_empty is not None:
+        await on_empty(req)
+        return
+    handler = handlers.get(sub.name) if sub else None
+    if handler is None:
+        await show_help(req, commands, unknown_word=word or None)
+        return
+    await handler(req)
+
+
+async def show_help(req: CommandRequest, commands: CommandSet, unknown_word: str | None) -> None:
+    admin = bool(any(s.admin for s in commands.subcommands)) and await req.is_admin()
+    await req.reply(
+        help_text(req.t, commands), help_blocks(req.t, commands, admin, unknown_word=unknown_word)
+    )

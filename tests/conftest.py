@@ -1,0 +1,173 @@
+"""Shared fixtures: a migrated database (SQLite, or TEST_DATABASE_URL), the fake Slack Web API,
+the real app served over HTTP, and a sender of signed Slack requests.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from sqlalchemy import create_engine, text
+
+from bot.app import create_app
+from bot.config import Secret, Settings
+from bot.db.all_models import metadata
+from bot.db.engine import make_engine, make_sessionmaker, sync_url
+from bot.db.migrate import upgrade
+from bot.deps import Deps
+from bot.server import make_web_app
+from bot.slack_client import make_client
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackSender
+
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-test-token"
+TEAM_ID = "T0FIKA"
+
+
+class FakeClock:
+    """A settable clock: tests move time instead of sleeping."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def set(self, now: datetime) -> None:
+        self.current = now
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(sync_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A freshly migrated database for the whole run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        upgrade(url)
+        yield url
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'fika-test.db'}"
+        upgrade(url)
+        yield url
+
+
+EXTRA_TABLES: list[str] = []  # tables outside the ORM metadata (e.g. full-text indexes)
+
+
+def _clean(url: str) -> None:
+    engine = create_engine(sync_url(url))
+    names = [t.name for t in reversed(metadata.sorted_tables)] + EXTRA_TABLES
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our table names
+    engine.dispose()
+
+
+@pytest.fixture
+def db_url(database_url: str) -> Iterator[str]:
+    _clean(database_url)
+    yield database_url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # A Monday morning in Helsinki (07:00 UTC = 09:00 EET).
+    return FakeClock(datetime(2026, 11, 30, 7, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack(bot_token=BOT_TOKEN, team_id=TEAM_ID)
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+def settings(db_url: str, fake_slack: FakeSlack) -> Settings:
+    return Settings(
+        slack_bot_token=Secret(BOT_TOKEN),
+        slack_signing_secret=Secret(SIGNING_SECRET),
+        slack_api_url=fake_slack.api_url,
+        database_url=db_url,
+        default_locale="sv",
+        admin_user_ids=frozenset({"UADMIN"}),
+        scheduler_enabled=False,
+    )
+
+
+@pytest.fixture
+async def deps(settings: Settings, clock: FakeClock) -> AsyncIterator[Deps]:
+    engine = make_engine(settings.database_url)
+    seeds = iter(range(1000, 10_000))
+    d = Deps(
+        settings=settings,
+        engine=engine,
+        db=make_sessionmaker(engine),
+        client=make_client(settings),
+        clock=clock,
+        new_seed=lambda: next(seeds),
+    )
+    try:
+        yield d
+    finally:
+        await d.tasks.idle(timeout=10)
+        await engine.dispose()
+
+
+@dataclass
+class RunningApp:
+    url: str
+    deps: Deps
+    sender: SlackSender
+    fake: FakeSlack
+
+    async def settle(self) -> None:
+        """Wait for work that continues after Slack got its acknowledgement."""
+        await self.deps.tasks.idle(timeout=15)
+
+    def with_settings(self, **changes: object) -> Settings:
+        return replace(self.deps.settings, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def running_app(deps: Deps, fake_slack: FakeSlack) -> AsyncIterator[RunningApp]:
+    """The real Bolt app behind the real aiohttp server, on a free local port."""
+    bolt = create_app(deps)
+    runner = web.AppRunner(make_web_app(bolt, deps), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    url = f"http://127.0.0.1:{port}"
+    sender = SlackSender(f"{url}/slack/events", SIGNING_SECRET, team_id=TEAM_ID, fake=fake_slack)
+    try:
+        yield RunningApp(url=url, deps=deps, sender=sender, fake=fake_slack)
+    finally:
+        await deps.tasks.idle(timeout=10)
+        await sender.close()
+        await runner.cleanup()

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import HELP, CommandSet, Subcommand, fold
+from bot.fika_commands import FIKA
+from bot.tips_commands import TIPS
+
+
+@pytest.mark.parametrize("word", ["help", "HELP", "hjälp", "Hjälp", "hjalp", "ohje", "?"])
+def test_help_words_in_three_languages(word: str) -> None:
+    for commands in (FIKA, TIPS):
+        sub, typed, rest = commands.parse(f"{word} more words")
+        assert sub is not None and sub.name == "help"
+        assert typed == word and rest == "more words"
+
+
+def test_unknown_and_empty() -> None:
+    assert FIKA.parse("banana") == (None, "banana", "")
+    assert FIKA.parse("   ") == (None, "", "")
+
+
+def test_fold_is_case_and_accent_insensitive() -> None:
+    assert fold("GÅ-MED") == fold("ga-med")
+
+
+def test_conflicting_aliases_are_refused() -> None:
+    a = Subcommand("pause", "x", aliases={"sv": "paus"})
+    b = Subcommand("stop", "y", aliases={"sv": "paus"})
+    with pytest.raises(ValueError):
+        CommandSet("/x", (HELP, a, b))
+
+
+def test_help_word_per_locale() -> None:
+    assert HELP.word_for("sv") == "hjälp"
+    assert HELP.word_for("fi") == "ohje"
+    assert HELP.word_for("en") == "help"
