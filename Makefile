@@ -1,6 +1,7 @@
 # Fika — the two commands a newcomer needs are `make run` and `make test`.
 PYTHON ?= python3
 VENV   := .venv
+LINT_PATHS := bot handlers jobs tests $(wildcard bench)
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
@@ -35,8 +36,8 @@ migrate: $(VENV)/.installed
 	$(BIN)/alembic upgrade head
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check bot handlers jobs tests bench
-	$(BIN)/ruff format --check bot handlers jobs tests bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy bot handlers jobs
