@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 from bot.db.all_models import metadata
 from bot.db.engine import sync_url
@@ -58,3 +63,22 @@ def test_every_workspace_table_carries_team_id() -> None:
         if table.name in exempt:
             continue
         assert "team_id" in table.c, f"{table.name} has no team_id"
+
+
+def test_replicas_migrating_at_once_all_succeed(database_url: str) -> None:
+    """Replicas starting together on PostgreSQL: one migrates, the rest wait (advisory lock)."""
+    if make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("concurrent start-up matters for PostgreSQL (SQLite serves one instance)")
+    name = f"fika_migr_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(sync_url(database_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        code = f"from bot.db.migrate import upgrade; upgrade({url!r})"
+        procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(3)]
+        assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
