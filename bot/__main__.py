@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
+from typing import Any
 
+import aiohttp
 from aiohttp import web
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
 
 from bot.app import create_app
@@ -35,6 +39,24 @@ where each value is on the Slack app page.
 """
 
 
+#: apps.connections.open errors that no retry can fix: the app-level token itself is refused.
+APP_TOKEN_REFUSED = frozenset(
+    {
+        "not_authed",
+        "invalid_auth",
+        "not_allowed_token_type",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "missing_scope",
+    }
+)
+
+
+class AppTokenRefused(Exception):
+    """Slack refused SLACK_APP_TOKEN; the message is Slack's error code."""
+
+
 def build_deps(settings: Settings) -> Deps:
     engine = make_engine(settings.database_url)
     return Deps(
@@ -45,7 +67,39 @@ def build_deps(settings: Settings) -> Deps:
     )
 
 
-async def serve(settings: Settings) -> None:
+async def connect_socket_mode(handler: Any, stop: asyncio.Event) -> bool:
+    """Connect to Slack in Socket Mode; False when stopped (SIGTERM) before connecting.
+
+    slack_sdk's connect() retries every failure forever, a refused app token included, and a
+    signal cannot interrupt it. So the first WebSocket URL is fetched here, where a refused
+    token raises AppTokenRefused, and the connecting races the stop signal.
+    """
+
+    async def connect() -> None:
+        try:
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            if error in APP_TOKEN_REFUSED:
+                raise AppTokenRefused(error) from None
+        except (aiohttp.ClientError, OSError):
+            pass  # Slack unreachable for now: connect() below keeps trying
+        await handler.connect_async()
+
+    connecting = asyncio.ensure_future(connect())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not connecting.done():
+        connecting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await connecting
+        return False
+    connecting.result()
+    return True
+
+
+async def serve(settings: Settings) -> int:
     from jobs import make_scheduler, register_jobs
 
     deps = build_deps(settings)
@@ -60,15 +114,27 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
 
+    exit_code = 0
     socket_handler = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         assert settings.slack_app_token is not None
         socket_handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get())
-        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            if await connect_socket_mode(socket_handler, stop):
+                log.info(
+                    "connected to Slack in Socket Mode; health check on port %s", settings.port
+                )
+        except AppTokenRefused as exc:
+            log.error(
+                "Slack refused SLACK_APP_TOKEN (%s): use the app-level token (xapp-…) with the "
+                "connections:write scope from the app's Basic Information page",
+                exc,
+            )
+            exit_code = 2
+            stop.set()
         web_app = make_web_app(None, deps)
-        log.info("connected to Slack in Socket Mode; health check on port %s", settings.port)
     else:
         web_app = make_web_app(bolt, deps)
         log.info(
@@ -96,6 +162,7 @@ async def serve(settings: Settings) -> None:
     if scheduler.running:
         scheduler.shutdown(wait=False)
     await deps.engine.dispose()
+    return exit_code
 
 
 def main() -> int:
@@ -116,11 +183,10 @@ def main() -> int:
         return 1
     log.info("database ready: %s", safe_url)
     try:
-        asyncio.run(serve(settings))
+        return asyncio.run(serve(settings))
     except OSError as exc:
         log.error("cannot listen on port %s: %s", settings.port, exc)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

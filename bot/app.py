@@ -25,6 +25,9 @@ def create_app(deps: Deps) -> AsyncApp:
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,
+        # A child of "slack_bolt", which setup_logging keeps at WARNING: Bolt would otherwise log
+        # whole payloads (people's text, response URLs) at DEBUG.
+        logger=logging.getLogger("slack_bolt.app"),
     )
 
     @app.middleware

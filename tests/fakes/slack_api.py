@@ -250,6 +250,7 @@ class FakeSlack:
         self._required = load_required_args()
         self._failures: dict[str, list[_Failure]] = {}
         self._stubs: dict[str, JSON | Callable[[Call], JSON]] = {}
+        self._self_authenticating: dict[str, Callable[[Call], JSON]] = {}
         self._expired_triggers: set[str] = set()
         self._issued_triggers: dict[str, str | None] = {}
         self._view_owner: dict[str, str | None] = {}
@@ -544,6 +545,16 @@ class FakeSlack:
         """Answer ``method`` with a fixed body (or ``response(call)``) after auth checks."""
         self._stubs[method] = response
 
+    def add_method(self, method: str, handler: Callable[[Call], JSON]) -> None:
+        """Extension point: serve ``method`` with ``handler(call)``, which authenticates
+        ``call.token`` itself (raise :class:`SlackError` to refuse).
+
+        For methods that take another kind of token than the bot's, such as
+        ``apps.connections.open`` with an app-level ``xapp-`` token (``socket_mode.py``).
+        :meth:`fail_next` still applies to them.
+        """
+        self._self_authenticating[method] = handler
+
     # ------------------------------------------------------------------ counters & storage
 
     def _next(self) -> int:
@@ -662,8 +673,9 @@ class FakeSlack:
 
     def _dispatch(self, call: Call, headers: dict[str, str]) -> JSON:
         method, args = call.method, call.args
+        own_auth = self._self_authenticating.get(method)
         known = method in self._handlers or method in self._required or method in self._stubs
-        if not known:
+        if not known and own_auth is None:
             raise SlackError("unknown_method")
         failure = self._take_failure(method)
         if failure is not None:
@@ -671,6 +683,8 @@ class FakeSlack:
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
             raise SlackError(failure.error, status=failure.status)
+        if own_auth is not None:
+            return own_auth(call)
         if call.token is None:
             raise SlackError("not_authed")
         if call.token not in self.tokens:
