@@ -12,3 +12,85 @@ from enum import StrEnum
 class Shortcut(StrEnum):
     # Also in manifest.yml (shortcuts → callback_id).
     SHARE_AS_TIP = "share_as_good_practice"
+
+
+class TipAction(StrEnum):
+    """Buttons of tips: review cards and lists, result pages, "share a tip"."""
+
+    APPROVE = "tip_approve"  # value: "<tip id>" or "<tip id>:<review list offset>"
+    REJECT = "tip_reject"
+    EDIT = "tip_edit"
+    REVIEW_PAGE = "tip_review_page"  # value: offset
+    LIST_PAGE = "tip_list_page"  # value: JSON {"k": kind, "q": query, "o": offset}
+    SHARE = "tip_share"  # opens the tip modal (e.g. from the Home tab)
+
+
+class TipView(StrEnum):
+    """callback_ids of the tip modals."""
+
+    SUBMIT = "tip_submit"
+    REJECT = "tip_reject_reason"
+    EDIT = "tip_edit_modal"
+
+
+class TipBlock(StrEnum):
+    """block_ids of the tip modals' inputs (each input's action_id is TipBlock.VALUE)."""
+
+    TITLE = "tip_title"
+    DESCRIPTION = "tip_description"
+    CATEGORY = "tip_category"
+    LIBRARY = "tip_library"
+    LIBRARY_OTHER = "tip_library_other"
+    LINK = "tip_link"
+    LANGUAGE = "tip_language"
+    REASON = "tip_reason"
+    VALUE = "value"
+
+
+class Coffee(StrEnum):
+    """Buttons, selects and modals of coffee breaks (issue 3)."""
+
+    # Welcome DM (value: program id).
+    WELCOME_PROFILE = "coffee_welcome_profile"
+    WELCOME_PAUSE = "coffee_welcome_pause"
+    WELCOME_LEAVE = "coffee_welcome_leave"
+    # Follow-up "Did you meet?" (value: group id).
+    FOLLOWUP_MET = "coffee_followup_met"
+    FOLLOWUP_NOT_MET = "coffee_followup_not_met"
+    FOLLOWUP_SHARE_TIP = "coffee_followup_share_tip"
+    # /fika libraries (value: page number).
+    LIBRARIES_PAGE = "coffee_libraries_page"
+    LIBRARIES_ADD = "coffee_libraries_add"
+    LIBRARIES_LOAD = "coffee_libraries_load"
+    # Elements inside modals.
+    PROFILE_LIBRARY = "coffee_profile_library"
+    PROFILE_LIBRARY_TYPED = "coffee_profile_library_typed"
+    PROFILE_LANGUAGES = "coffee_profile_languages"
+    PROFILE_LOCALE = "coffee_profile_locale"
+    PAUSE_UNTIL = "coffee_pause_until"
+    LIBRARY_NAME_SV = "coffee_library_name_sv"
+    LIBRARY_NAME_FI = "coffee_library_name_fi"
+    LIBRARY_MUNICIPALITY = "coffee_library_municipality"
+    LIBRARY_CSV = "coffee_library_csv"
+
+
+class CoffeeView(StrEnum):
+    PROFILE = "coffee_profile_modal"
+    PAUSE = "coffee_pause_modal"
+    LIBRARY_ADD = "coffee_library_add_modal"
+    LIBRARY_LOAD = "coffee_library_load_modal"
+
+
+class CoffeeBlock(StrEnum):
+    PROFILE_LIBRARY = "coffee_profile_library"
+    PROFILE_LIBRARY_TYPED = "coffee_profile_library_typed"
+    PROFILE_LANGUAGES = "coffee_profile_languages"
+    PROFILE_LOCALE = "coffee_profile_locale"
+    PAUSE_UNTIL = "coffee_pause_until"
+    LIBRARY_NAME_SV = "coffee_library_name_sv"
+    LIBRARY_NAME_FI = "coffee_library_name_fi"
+    LIBRARY_MUNICIPALITY = "coffee_library_municipality"
+    LIBRARY_CSV = "coffee_library_csv"
+    FOLLOWUP_ACTIONS = "coffee_followup_actions"
+    WELCOME_ACTIONS = "coffee_welcome_actions"
+    LIBRARIES_ACTIONS = "coffee_libraries_actions"

@@ -1,10 +1,72 @@
-"""The `/tips` vocabulary (good-practice tips)."""
+"""The `/tips` vocabulary (good-practice tips).
+
+`/tips` alone, or `/tips <any text>` that is not a command word, opens the tip form.
+"""
 
 from __future__ import annotations
 
-from bot.commands import HELP, CommandSet
+from bot.commands import HELP, CommandSet, Subcommand, fold
+from bot.i18n import N_
+
+NEW = Subcommand(
+    name="new",
+    summary=N_("Share a tip: a form opens. `/tips` alone or `/tips your text` work too."),
+    aliases={"sv": "ny", "fi": "uusi"},
+    args=N_("[your tip]"),
+    extra_aliases=("share", "dela", "jaa"),
+)
+SEARCH = Subcommand(
+    name="search",
+    summary=N_("Find approved tips; the start of a word is enough."),
+    aliases={"sv": "sök", "fi": "hae"},
+    args=N_("<words>"),
+    extra_aliases=("haku", "find"),
+)
+LATEST = Subcommand(
+    name="latest",
+    summary=N_("The latest approved tips."),
+    aliases={"sv": "senaste", "fi": "uusimmat"},
+)
+MINE = Subcommand(
+    name="mine",
+    summary=N_("Your tips and where they stand."),
+    aliases={"sv": "mina", "fi": "omat"},
+)
+REVIEW = Subcommand(
+    name="review",
+    summary=N_("Tips waiting for review, oldest first."),
+    aliases={"sv": "granska", "fi": "tarkasta"},
+    admin=True,
+)
+EXPORT = Subcommand(
+    name="export",
+    summary=N_("All tips of a year or period as a CSV file, sent to you privately."),
+    aliases={"sv": "exportera", "fi": "vie"},
+    args=N_("[YYYY | YYYY-MM-DD..YYYY-MM-DD]"),
+    admin=True,
+)
+SETUP = Subcommand(
+    name="setup",
+    summary=N_(
+        "Type in a channel: `review` makes it the review channel, `digest` posts the weekly "
+        "digest there (optionally a day and time), `digest off` stops it."
+    ),
+    aliases={"sv": "inställningar", "fi": "asetukset"},
+    args=N_("review | digest [day time] | digest off"),
+    admin=True,
+    extra_aliases=("installningar", "settings"),
+)
 
 TIPS = CommandSet(
     "/tips",
-    (HELP,),
+    (NEW, SEARCH, LATEST, MINE, REVIEW, EXPORT, SETUP, HELP),
 )
+
+# The second word of `/tips setup …`.
+SETUP_REVIEW = frozenset(
+    fold(w) for w in ("review", "reviews", "granskning", "granska", "tarkastus", "tarkasta")
+)
+SETUP_DIGEST = frozenset(
+    fold(w) for w in ("digest", "sammandrag", "veckobrev", "kooste", "koonti", "viikkokooste")
+)
+OFF_WORDS = frozenset(fold(w) for w in ("off", "stop", "av", "stopp", "pois", "seis"))

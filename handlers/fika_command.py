@@ -2,18 +2,455 @@
 
 from __future__ import annotations
 
-from slack_bolt.kwargs_injection.async_args import AsyncArgs
+import logging
 
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.errors import SlackApiError
+
+from bot import outbox
+from bot.coffee.channel import is_channel_member
+from bot.coffee.people import programs_of
+from bot.coffee.rounds import pair_now
+from bot.db.coffee_models import CoffeeProgram
+from bot.db.models import Library
+from bot.directory import ensure_member
+from bot.domain.coffee_stats import coffee_stats, parse_stats_args
+from bot.domain.members import member_locale, workspace_locale
+from bot.domain.participants import (
+    PAUSED,
+    effective_status,
+    parse_pause,
+    participations,
+    set_active,
+    set_left,
+    set_paused,
+)
+from bot.domain.programs import (
+    active_programs,
+    done_periods,
+    next_round,
+    parse_group_size,
+    program_in_channel,
+    schedule_of,
+    set_group_size,
+    set_schedule,
+    start_program,
+    stop_program,
+)
+from bot.domain.rounds import SOLO, latest_group_of
+from bot.domain.schedule import current_slot, local_today, next_slot, parse_schedule
+from bot.errors import UserFacingError
 from bot.fika_commands import FIKA
+from bot.i18n import N_, Translator, translator
+from bot.slack_text import channel_link
+from bot.views.coffee import (
+    StatusEntry,
+    program_started_blocks,
+    program_started_text,
+    program_stopped_text,
+    schedule_changed_blocks,
+    schedule_phrase,
+    size_phrase,
+    status_blocks,
+    when,
+)
+from bot.views.coffee_stats import csv_filename, stats_blocks, stats_csv, stats_text
+from handlers.coffee_libraries import libraries_command, require_admin
+from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
+
+log = logging.getLogger(__name__)
+
+NOT_A_PROGRAM = N_(
+    "This channel is not a coffee-break program. Type the command in a program's channel, or "
+    "make this one a program with `/fika start`."
+)
+INVITE_ME = N_(
+    "I can't see this channel yet. Invite me first with `/invite @Fika`, then type "
+    "`/fika start` again."
+)
+START_IN_CHANNEL = N_(
+    "Type `/fika start` in the channel that should become the coffee-break program."
+)
 
 
 async def _help(req: CommandRequest) -> None:
     await show_help(req, FIKA, unknown_word=None)
 
 
-HANDLERS: dict[str, SubcommandHandler] = {"help": _help}
+async def _channel_t(req: CommandRequest) -> Translator:
+    async with req.deps.db() as session:
+        return translator(
+            await workspace_locale(session, req.team_id, req.deps.settings.default_locale)
+        )
+
+
+async def _program_here(req: CommandRequest) -> CoffeeProgram:
+    """The active program of the channel the command was typed in, or a polite refusal."""
+    async with req.deps.db() as session:
+        program = await program_in_channel(session, req.team_id, req.channel_id)
+        if program is not None and program.active:
+            return program
+        others = await active_programs(session, req.team_id)
+    if others:
+        raise UserFacingError(
+            N_("{refusal} Programs: {channels}"),
+            refusal=req.t(NOT_A_PROGRAM),
+            channels=", ".join(channel_link(p.channel_id) for p in others),
+        )
+    raise UserFacingError(NOT_A_PROGRAM)
+
+
+async def _post_in_channel(
+    req: CommandRequest,
+    program: CoffeeProgram,
+    text: str,
+    blocks: list[dict[str, object]] | None = None,
+) -> None:
+    await outbox.call(
+        req.deps,
+        req.team_id,
+        "chat.postMessage",
+        channel=program.channel_id,
+        text=text,
+        blocks=blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+    )
+
+
+# ------------------------------------------------------------------------------ admins
+
+
+async def _start(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    if not req.channel_id.startswith(("C", "G")):
+        raise UserFacingError(START_IN_CHANNEL)
+    await req.ack()
+    try:
+        info = (await req.client.conversations_info(channel=req.channel_id))["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") == "channel_not_found":
+            raise UserFacingError(INVITE_ME) from exc
+        raise
+    if info.get("is_im") or info.get("is_mpim"):
+        raise UserFacingError(START_IN_CHANNEL)
+    if info.get("is_archived"):
+        raise UserFacingError(N_("This channel is archived."))
+    if not info.get("is_member"):
+        if info.get("is_private"):
+            raise UserFacingError(INVITE_ME)
+        await req.client.conversations_join(channel=req.channel_id)
+    now = req.deps.now()
+    async with req.deps.db.begin() as session:
+        program, what = await start_program(
+            session, req.team_id, req.channel_id, req.user_id, req.deps.settings.timezone, now
+        )
+        nxt = await next_round(session, program, now)
+    t = req.t
+    channel = channel_link(program.channel_id)
+    if what == "running":
+        await req.reply(
+            t(
+                "{channel} is already a coffee-break program: {schedule}, {size}. "
+                "Next round: {when}.",
+                channel=channel,
+                schedule=schedule_phrase(t, program),
+                size=size_phrase(t, program.group_size),
+                when=when(t, nxt.at, program.tz),
+            )
+        )
+        return
+    ct = await _channel_t(req)
+    await _post_in_channel(
+        req, program, program_started_text(ct), program_started_blocks(ct, program, nxt)
+    )
+    await req.reply(
+        t(
+            "Done! {channel} is a coffee-break program: {schedule}, {size}. First round: {when}. "
+            "Change it with `/fika schedule` and `/fika size`.",
+            channel=channel,
+            schedule=schedule_phrase(t, program),
+            size=size_phrase(t, program.group_size),
+            when=when(t, nxt.at, program.tz),
+        )
+    )
+
+
+async def _stop(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    program = await _program_here(req)
+    async with req.deps.db.begin() as session:
+        program = await session.merge(program)
+        stop_program(program, req.user_id, req.deps.now())
+    await req.reply(
+        req.t(
+            "The coffee breaks in {channel} have stopped. Nothing is deleted; `/fika start` "
+            "there turns them on again.",
+            channel=channel_link(program.channel_id),
+        )
+    )
+    ct = await _channel_t(req)
+    await _post_in_channel(req, program, program_stopped_text(ct))
+
+
+async def _changed(req: CommandRequest, program: CoffeeProgram) -> None:
+    async with req.deps.db() as session:
+        nxt = await next_round(session, program, req.deps.now())
+    t = req.t
+    await req.reply(
+        t(
+            "New plan for {channel}: {schedule}, {size}. Next round: {when}.",
+            channel=channel_link(program.channel_id),
+            schedule=schedule_phrase(t, program),
+            size=size_phrase(t, program.group_size),
+            when=when(t, nxt.at, program.tz),
+        )
+    )
+    ct = await _channel_t(req)
+    blocks = schedule_changed_blocks(ct, program, nxt)
+    await _post_in_channel(req, program, blocks[0]["text"]["text"], blocks)
+
+
+async def _schedule(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    program = await _program_here(req)
+    args = parse_schedule(req.text)
+    async with req.deps.db.begin() as session:
+        program = await session.merge(program)
+        set_schedule(program, args, req.deps.now())
+    await _changed(req, program)
+
+
+async def _size(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    program = await _program_here(req)
+    size = parse_group_size(req.text)
+    async with req.deps.db.begin() as session:
+        program = await session.merge(program)
+        set_group_size(program, size, req.deps.now())
+    await _changed(req, program)
+
+
+async def _pair_now(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    program = await _program_here(req)
+    now = req.deps.now()
+    async with req.deps.db() as session:
+        done = await done_periods(session, program.id)
+    slot = current_slot(schedule_of(program), now)
+    if slot.period in done:
+        nxt = next_slot(schedule_of(program), now, done)
+        raise UserFacingError(
+            N_(
+                "This period's round has already been made (or is going out right now). "
+                "The next one is on {when}."
+            ),
+            when=when(req.t, nxt.at, program.tz),
+        )
+    after = next_slot(schedule_of(program), now, done | {slot.period})
+    await req.reply(
+        req.t(
+            "Pairing starts now – follow the progress in this channel. This replaces the "
+            "round of this period; the next scheduled one is on {when}.",
+            when=when(req.t, after.at, program.tz),
+        )
+    )
+    req.deps.tasks.spawn(pair_now(req.deps, program.id, req.user_id), name=f"pair-now-{program.id}")
+
+
+async def _stats(req: CommandRequest) -> None:
+    await require_admin(req.deps, req.team_id, req.user_id)
+    deps = req.deps
+    today = local_today(deps.now(), deps.settings.timezone)
+    ask = parse_stats_args(req.text, today)
+    if ask.csv:
+        await req.reply(req.t("I'm preparing the file; it comes to our direct messages."))
+    async with deps.db() as session:
+        stats = await coffee_stats(session, req.team_id, ask.start, ask.end, deps.settings.timezone)
+    if not ask.csv:
+        await req.reply(stats_text(req.t, stats), stats_blocks(req.t, stats))
+        return
+    names: dict[str, str] = {}
+    for channel_id in {row.channel_id for row in stats.per_round}:
+        try:
+            info = await req.client.conversations_info(channel=channel_id)
+            names[channel_id] = "#" + str(info["channel"].get("name") or channel_id)
+        except SlackApiError:
+            names[channel_id] = channel_id
+    dm = await req.client.conversations_open(users=[req.user_id])
+    await req.client.files_upload_v2(
+        channel=dm["channel"]["id"],
+        content=stats_csv(req.t, stats, names),
+        filename=csv_filename(stats),
+        title=stats_text(req.t, stats),
+        initial_comment=req.t("Here are the coffee-break figures as a CSV file."),
+    )
+
+
+# ------------------------------------------------------------------------------ people
+
+
+async def _single_program(req: CommandRequest) -> CoffeeProgram:
+    """Where `/fika join` applies: this channel's program, or the only program there is."""
+    async with req.deps.db() as session:
+        here = await program_in_channel(session, req.team_id, req.channel_id)
+        if here is not None and here.active:
+            return here
+        programs = await active_programs(session, req.team_id)
+    if len(programs) == 1:
+        return programs[0]
+    if not programs:
+        raise UserFacingError(N_("There are no coffee-break programs yet."))
+    raise UserFacingError(
+        N_("Which one? Type `/fika join` in the program's channel: {channels}"),
+        channels=", ".join(channel_link(p.channel_id) for p in programs),
+    )
+
+
+async def _join(req: CommandRequest) -> None:
+    program = await _single_program(req)
+    await req.ack()
+    now = req.deps.now()
+    async with req.deps.db.begin() as session:
+        await set_active(session, program, req.user_id, now)
+        nxt = await next_round(session, program, now)
+    t = req.t
+    text = t(
+        "You're in! Next round in {channel}: {when}.",
+        channel=channel_link(program.channel_id),
+        when=when(t, nxt.at, program.tz),
+    )
+    if not await is_channel_member(req.deps, program.channel_id, req.user_id):
+        text += " " + t(
+            "Join {channel} as well – the rounds pair the people in that channel.",
+            channel=channel_link(program.channel_id),
+        )
+    await req.reply(text)
+
+
+async def _leave(req: CommandRequest) -> None:
+    await req.ack()
+    programs = await programs_of(req.deps, req.team_id, req.user_id)
+    if not programs:
+        raise UserFacingError(NOT_IN_A_PROGRAM)
+    async with req.deps.db.begin() as session:
+        for program in programs:
+            await set_left(session, program, req.user_id, req.deps.now())
+    await req.reply(
+        req.t(
+            "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
+            channels=", ".join(channel_link(p.channel_id) for p in programs),
+        )
+    )
+
+
+async def _pause(req: CommandRequest) -> None:
+    today = local_today(req.deps.now(), req.deps.settings.timezone)
+    until = parse_pause(req.text, today)
+    await req.ack()
+    programs = await programs_of(req.deps, req.team_id, req.user_id)
+    if not programs:
+        raise UserFacingError(NOT_IN_A_PROGRAM)
+    async with req.deps.db.begin() as session:
+        for program in programs:
+            await set_paused(session, program, req.user_id, until, req.deps.now())
+    await req.reply(
+        req.t("Enjoy your break! You are paired again from {day} on.", day=req.t.day(until))
+    )
+
+
+async def _resume(req: CommandRequest) -> None:
+    now = req.deps.now()
+    resumed: list[CoffeeProgram] = []
+    async with req.deps.db.begin() as session:
+        for program, participant in await participations(session, req.team_id, req.user_id):
+            today = local_today(now, program.tz)
+            if participant.status == PAUSED and effective_status(participant, today) == PAUSED:
+                await set_active(session, program, req.user_id, now)
+                resumed.append(program)
+        nexts = [await next_round(session, p, now) for p in resumed]
+    if not resumed:
+        await req.reply(req.t("You are not on a break, so there is nothing to end."))
+        return
+    t = req.t
+    await req.reply(
+        t(
+            "Welcome back! Next round: {when}.",
+            when=t.list(
+                f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
+                for p, slot in zip(resumed, nexts, strict=True)
+            ),
+        )
+    )
+
+
+async def _status(req: CommandRequest) -> None:
+    await req.ack()
+    deps = req.deps
+    now = deps.now()
+    member = await ensure_member(deps, req.team_id, req.user_id)
+    taking_part = await programs_of(deps, req.team_id, req.user_id)
+    entries: list[StatusEntry] = []
+    async with deps.db() as session:
+        rows = {p.id: part for p, part in await participations(session, req.team_id, req.user_id)}
+        all_programs = await active_programs(session, req.team_id)
+        shown = {p.id for p in taking_part} | set(rows)
+        for program in all_programs:
+            if program.id not in shown:
+                continue
+            row = rows.get(program.id)
+            latest = await latest_group_of(session, program.id, req.user_id)
+            partners: list[str] = []
+            latest_day = None
+            if latest is not None and latest[1].kind != SOLO:
+                round_, group = latest
+                partners = [m.user_id for m in group.members if m.user_id != req.user_id]
+                latest_day = round_.scheduled_for.astimezone(schedule_of(program).zone).date()
+            entries.append(
+                StatusEntry(
+                    program=program,
+                    state=effective_status(row, local_today(now, program.tz)),
+                    paused_until=row.paused_until if row is not None else None,
+                    next_slot=await next_round(session, program, now),
+                    latest_day=latest_day,
+                    partners=partners,
+                )
+            )
+        library = (
+            await session.get(Library, member.library_id) if member.library_id is not None else None
+        )
+    blocks = status_blocks(
+        req.t,
+        entries,
+        library,
+        member.languages,
+        member_locale(member, deps.settings.default_locale),
+        [p.channel_id for p in all_programs],
+    )
+    await req.reply(req.t("Your coffee breaks"), blocks)
+
+
+async def _profile(req: CommandRequest) -> None:
+    await open_profile_modal(req.deps, req.client, req.t, req.team_id, req.user_id, req.trigger_id)
+    await req.ack()
+
+
+HANDLERS: dict[str, SubcommandHandler] = {
+    "help": _help,
+    "join": _join,
+    "leave": _leave,
+    "pause": _pause,
+    "resume": _resume,
+    "status": _status,
+    "profile": _profile,
+    "libraries": libraries_command,
+    "start": _start,
+    "stop": _stop,
+    "schedule": _schedule,
+    "size": _size,
+    "pair-now": _pair_now,
+    "stats": _stats,
+}
 
 
 def register(router: Router) -> None:

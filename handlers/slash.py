@@ -66,8 +66,10 @@ async def dispatch(
     handlers: Mapping[str, SubcommandHandler],
     args: AsyncArgs,
     on_empty: SubcommandHandler | None = None,
+    on_unknown: SubcommandHandler | None = None,
 ) -> None:
-    """Route `/cmd word rest` to handlers[word's subcommand]; unknown words get help."""
+    """Route `/cmd word rest` to handlers[word's subcommand]; unknown words get help, or
+    `on_unknown` when given (it reads the whole text from `req.body["text"]`)."""
     command = args.command or {}
     sub, word, rest = commands.parse(command.get("text", ""))
     req = CommandRequest(
@@ -84,6 +86,9 @@ async def dispatch(
         await on_empty(req)
         return
     handler = handlers.get(sub.name) if sub else None
+    if handler is None and sub is None and word and on_unknown is not None:
+        await on_unknown(req)
+        return
     if handler is None:
         await show_help(req, commands, unknown_word=word or None)
         return

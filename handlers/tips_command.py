@@ -1,22 +1,371 @@
-"""`/tips …`: good-practice tips commands."""
+"""`/tips …`: good-practice tips commands.
+
+`/tips` and `/tips <text>` open the tip form; `search`, `latest`, `mine` list tips (paged);
+`review`, `export` are for reviewers; `setup review|digest` for admins.
+"""
 
 from __future__ import annotations
 
-from slack_bolt.kwargs_injection.async_args import AsyncArgs
+import json
+import logging
+from datetime import time
+from typing import Any
 
-from bot.tips_commands import TIPS
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.errors import SlackApiError
+
+from bot.commands import fold
+from bot.db.tips_models import TipSource
+from bot.deps import Deps
+from bot.domain import tip_digest, tip_export
+from bot.domain.tip_search import search_tips
+from bot.domain.tips import (
+    get_settings,
+    latest_page,
+    mine_page,
+    set_digest,
+    set_review_channel,
+)
+from bot.errors import NotAuthorized, UserFacingError
+from bot.i18n import N_, Translator
+from bot.ids import TipAction
+from bot.slack_text import channel_link
+from bot.tip_delivery import post_missing_cards, workspace_translator
+from bot.tip_reviewers import channel_members, forget, is_reviewer
+from bot.tips_commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
+from bot.views.help import help_blocks, help_text
+from bot.views.tips import (
+    LIST_PAGE_SIZE,
+    latest_blocks,
+    mine_blocks,
+    search_blocks,
+    settings_text,
+)
 from handlers.router import Router
-from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
+from handlers.slash import CommandRequest, SubcommandHandler, dispatch
+from handlers.tip_modal import open_tip_modal
+from handlers.tip_review import NOT_A_REVIEWER, review_list
+
+log = logging.getLogger(__name__)
+
+NOT_AN_ADMIN = N_("Sorry, only admins can change the tips settings.")
+# Posted in the channel, read by everyone: in the workspace's language.
+REVIEW_ANNOUNCEMENT = N_(
+    "New good-practice tips will appear here for review. Approve, reject or edit them from "
+    "their cards; `/tips review` lists the ones waiting."
+)
+DIGEST_ANNOUNCEMENT = N_(
+    "Approved good-practice tips will be shared here {when}. Share your own with `/tips`!"
+)
 
 
 async def _help(req: CommandRequest) -> None:
-    await show_help(req, TIPS, unknown_word=None)
+    show_admin = await req.is_admin() or await is_reviewer(req.deps, req.team_id, req.user_id)
+    await req.reply(help_text(req.t, TIPS), help_blocks(req.t, TIPS, show_admin))
 
 
-HANDLERS: dict[str, SubcommandHandler] = {"help": _help}
+async def _open_form(req: CommandRequest, text: str) -> None:
+    await req.ack()
+    await open_tip_modal(
+        req.client,
+        req.deps,
+        req.t,
+        team_id=req.team_id,
+        user_id=req.user_id,
+        trigger_id=req.trigger_id,
+        text=text,
+        source=TipSource.COMMAND,
+    )
+
+
+async def _new(req: CommandRequest) -> None:
+    await _open_form(req, req.text)
+
+
+async def _form_with_whole_text(req: CommandRequest) -> None:
+    """`/tips` or `/tips <text that is not a command>`: the form, prefilled with the text."""
+    await _open_form(req, str(req.body.get("text") or ""))
+
+
+# ---------------------------------------------------------------------------- lists
+
+
+async def _list_blocks(
+    deps: Deps, t: Translator, team_id: str, user_id: str, kind: str, query: str, offset: int
+) -> tuple[str, list[dict[str, Any]]]:
+    tz = deps.settings.tz
+    async with deps.db() as session:
+        if kind == "search":
+            result = await search_tips(session, team_id, query, offset=offset, limit=LIST_PAGE_SIZE)
+            return t("Tips search"), search_blocks(t, result, query, tz)
+        if kind == "mine":
+            page = await mine_page(session, team_id, user_id, offset, LIST_PAGE_SIZE)
+            return t("Your tips"), mine_blocks(t, page, tz)
+        page = await latest_page(session, team_id, offset, LIST_PAGE_SIZE)
+        return t("Latest tips"), latest_blocks(t, page, tz)
+
+
+async def _search(req: CommandRequest) -> None:
+    text, blocks = await _list_blocks(
+        req.deps, req.t, req.team_id, req.user_id, "search", req.text, 0
+    )
+    await req.reply(text, blocks)
+
+
+async def _latest(req: CommandRequest) -> None:
+    text, blocks = await _list_blocks(req.deps, req.t, req.team_id, req.user_id, "latest", "", 0)
+    await req.reply(text, blocks)
+
+
+async def _mine(req: CommandRequest) -> None:
+    text, blocks = await _list_blocks(req.deps, req.t, req.team_id, req.user_id, "mine", "", 0)
+    await req.reply(text, blocks)
+
+
+# ---------------------------------------------------------------------------- reviewers
+
+
+async def _require_reviewer(req: CommandRequest) -> None:
+    if not await is_reviewer(req.deps, req.team_id, req.user_id):
+        raise NotAuthorized(NOT_A_REVIEWER)
+
+
+async def _review(req: CommandRequest) -> None:
+    await _require_reviewer(req)
+    text, blocks = await review_list(req.deps, req.t, req.team_id, 0)
+    await req.reply(text, blocks)
+
+
+async def _export(req: CommandRequest) -> None:
+    await _require_reviewer(req)
+    period = tip_export.parse_period(req.text)
+    await req.ack()
+    deps, t = req.deps, req.t
+    tz = deps.settings.tz
+    async with deps.db() as session:
+        tips = await tip_export.tips_in_period(session, req.team_id, period, tz)
+        people = {tip.author_id for tip in tips} | {
+            tip.decided_by for tip in tips if tip.decided_by
+        }
+        names = await tip_export.names_of(session, req.team_id, people)
+    if not tips:
+        await req.reply(t("There are no tips in that period, so there is nothing to export."))
+        return
+    headers, rows = tip_export.export_table(tips, names, t, tz)
+    content = tip_export.to_csv(headers, rows)
+    opened = await req.client.conversations_open(users=req.user_id)
+    dm = str(opened["channel"]["id"])
+    await req.client.files_upload_v2(
+        channel=dm,
+        content=content,
+        filename=f"fika-tips-{period.slug()}.csv",
+        title=t("Fika tips ({period})", period=period.slug()),
+        initial_comment=t.ngettext(
+            "Here is the export: {n} tip, with status, category, library, author, dates and "
+            "decision notes.",
+            "Here is the export: {n} tips, with status, category, library, author, dates and "
+            "decision notes.",
+            len(tips),
+        ),
+    )
+    await req.reply(t("Done: the CSV file is in your direct messages with me."))
+
+
+# ---------------------------------------------------------------------------- setup
+
+
+async def _usable_channel(req: CommandRequest) -> str:
+    """The channel the command was typed in, with the bot in it; else a helpful refusal."""
+    channel = req.channel_id
+    invite = N_(
+        "I can't see this channel. In a private channel, invite me first "
+        "(`/invite @Fika`), then type the command again."
+    )
+    if not channel or channel.startswith("D"):
+        raise UserFacingError(N_("Type this command in the channel you want to use, not here."))
+    try:
+        info = (await req.client.conversations_info(channel=channel))["channel"]
+    except SlackApiError as exc:
+        if exc.response.get("error") == "channel_not_found":
+            raise UserFacingError(invite) from exc
+        raise
+    if info.get("is_im") or info.get("is_mpim"):
+        raise UserFacingError(N_("Type this command in the channel you want to use, not here."))
+    if info.get("is_archived"):
+        raise UserFacingError(N_("This channel is archived."))
+    if not info.get("is_member"):
+        if info.get("is_private"):
+            raise UserFacingError(invite)
+        await req.client.conversations_join(channel=channel)
+    return channel
+
+
+def _slot_text(t: Translator, weekday: int, hour: int, minute: int) -> str:
+    return t(
+        "every {weekday} at {time}", weekday=t.weekday(weekday), time=t.time(time(hour, minute))
+    )
+
+
+async def _announce(req: CommandRequest, channel: str, text: str) -> None:
+    try:
+        await req.client.chat_postMessage(channel=channel, text=text)
+    except SlackApiError as exc:
+        log.warning(
+            "could not announce tips settings in %s: %s", channel, exc.response.get("error")
+        )
+
+
+async def _setup(req: CommandRequest) -> None:
+    if not await req.is_admin():
+        raise NotAuthorized(NOT_AN_ADMIN)
+    words = req.text.split()
+    what = fold(words[0]) if words else ""
+    deps, t = req.deps, req.t
+    now = deps.now()
+    if not what:
+        async with deps.db() as session:
+            settings = await get_settings(session, req.team_id)
+        when = (
+            _slot_text(t, settings.digest_weekday, settings.digest_hour, settings.digest_minute)
+            if settings and settings.digest_channel
+            else None
+        )
+        await req.reply(
+            settings_text(
+                t,
+                review_channel=settings.review_channel if settings else None,
+                digest_channel=settings.digest_channel if settings else None,
+                digest_when=when,
+            )
+        )
+        return
+    if what in SETUP_REVIEW:
+        await req.ack()
+        channel = await _usable_channel(req)
+        async with deps.db.begin() as session:
+            await set_review_channel(session, req.team_id, channel, by=req.user_id, now=now)
+        forget(deps, req.team_id, channel)
+        members = await channel_members(deps, req.team_id, channel)
+        people = max(0, len(members) - 1)  # the bot itself is a member now
+        await req.reply(
+            t.ngettext(
+                "Done: tips now come to {channel} for review. Its {n} member and the admins "
+                "can approve, reject and edit them.",
+                "Done: tips now come to {channel} for review. Its {n} members and the admins "
+                "can approve, reject and edit them.",
+                people,
+                channel=channel_link(channel),
+            )
+        )
+        wt = await workspace_translator(deps, req.team_id)
+        await _announce(
+            req,
+            channel,
+            ":bulb: " + wt(REVIEW_ANNOUNCEMENT),
+        )
+        deps.tasks.spawn(post_missing_cards(deps, req.team_id), name="tip-cards-after-setup")
+        return
+    if what in SETUP_DIGEST:
+        rest = words[1:]
+        await req.ack()
+        if rest and fold(rest[0]) in OFF_WORDS:
+            async with deps.db.begin() as session:
+                await set_digest(session, req.team_id, None, by=req.user_id, now=now)
+            await req.reply(
+                t(
+                    "The weekly digest is stopped. Turn it on again with `/tips setup digest` "
+                    "in a channel."
+                )
+            )
+            return
+        try:
+            weekday, hour, minute = tip_digest.parse_schedule(rest)
+        except ValueError as exc:
+            raise UserFacingError(
+                N_("I don't understand “{word}”. Give a day and a time, e.g. `friday 10:00`."),
+                word=str(exc)[:40],
+            ) from None
+        channel = await _usable_channel(req)
+        async with deps.db.begin() as session:
+            settings = await set_digest(
+                session,
+                req.team_id,
+                channel,
+                by=req.user_id,
+                now=now,
+                weekday=weekday,
+                hour=hour,
+                minute=minute,
+            )
+            slot = (settings.digest_weekday, settings.digest_hour, settings.digest_minute)
+        next_at = tip_digest.next_slot(now, deps.settings.tz, *slot)
+        await req.reply(
+            t(
+                "Done: the weekly digest of approved tips will be posted in {channel} {when}. "
+                "The next one: {next}.",
+                channel=channel_link(channel),
+                when=_slot_text(t, *slot),
+                next=t.day_time(next_at, deps.settings.tz),
+            )
+        )
+        wt = await workspace_translator(deps, req.team_id)
+        await _announce(
+            req,
+            channel,
+            ":books: " + wt(DIGEST_ANNOUNCEMENT, when=_slot_text(wt, *slot)),
+        )
+        return
+    raise UserFacingError(
+        N_("Write `/tips setup review` or `/tips setup digest` in the channel you want.")
+    )
+
+
+HANDLERS: dict[str, SubcommandHandler] = {
+    "help": _help,
+    "new": _new,
+    "search": _search,
+    "latest": _latest,
+    "mine": _mine,
+    "review": _review,
+    "export": _export,
+    "setup": _setup,
+}
 
 
 def register(router: Router) -> None:
     @router.command("/tips")
     async def tips(args: AsyncArgs) -> None:
-        await dispatch(TIPS, HANDLERS, args)
+        await dispatch(
+            TIPS,
+            HANDLERS,
+            args,
+            on_empty=_form_with_whole_text,
+            on_unknown=_form_with_whole_text,
+        )
+
+    @router.action(TipAction.LIST_PAGE)
+    async def list_page(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        try:
+            value = json.loads(str(action.get("value") or "{}"))
+        except ValueError:
+            value = {}
+        if not isinstance(value, dict):
+            value = {}
+        kind = str(value.get("k")) if value.get("k") in {"search", "latest", "mine"} else "latest"
+        raw_offset = value.get("o")
+        offset = raw_offset if isinstance(raw_offset, int) else 0
+        query = str(value.get("q") or "")[:300]
+        team_id = str((body.get("team") or {}).get("id") or "")
+        user_id = str((body.get("user") or {}).get("id") or "")
+        text, blocks = await _list_blocks(deps, t, team_id, user_id, kind, query, max(0, offset))
+        await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")

@@ -14,7 +14,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.deps import Deps
-from jobs import housekeeping, retry_calls
+from jobs import digest, followups, housekeeping, retry_calls, rounds, tip_cards
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,12 @@ def register_jobs(scheduler: AsyncIOScheduler, deps: Deps) -> None:
     every: list[tuple[str, JobFn, timedelta]] = [
         ("retry_calls", retry_calls.run, timedelta(minutes=1)),
         ("housekeeping", housekeeping.run, timedelta(hours=6)),
+        # Coffee breaks: rounds due (or to resume) and follow-ups, decided from the tables.
+        ("coffee_rounds", rounds.run, timedelta(minutes=1)),
+        ("coffee_followups", followups.run, timedelta(minutes=10)),
+        # Tips: the weekly digest decides from its tables whether a slot is due.
+        ("tips_digest", digest.run, timedelta(minutes=5)),
+        ("tip_cards", tip_cards.run, timedelta(minutes=2)),
     ]
     for name, fn, interval in every:
         # First run right after start: work that fell due while the bot was down runs now.

@@ -20,10 +20,14 @@ from bot.db.migrate import alembic_config, downgrade, upgrade
 
 # Tables created by migrations with dialect-specific DDL (e.g. full-text indexes), not by models.
 NON_MODEL_TABLES: set[str] = set()
+# Likewise indexes: the PostgreSQL full-text GIN index of tips (migration 0003).
+NON_MODEL_INDEXES: set[str] = {"ix_tips_search"}
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, _other: object) -> bool:
     if type_ == "table" and name in NON_MODEL_TABLES | {"alembic_version"}:
+        return False
+    if type_ == "index" and name in NON_MODEL_INDEXES:
         return False
     return not (type_ == "table" and name and name.startswith(("tips_fts", "sqlite_")))
 

@@ -1,0 +1,136 @@
+"""'Did you meet?' some days after the intro, and the group's answer (the first one counts)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
+
+from bot.coffee.delivery import (
+    FAILED,
+    FOLLOWUP,
+    RETRY,
+    SENT,
+    Permanent,
+    Transient,
+    find_marked,
+    guarded,
+    marked,
+    slack_error,
+)
+from bot.coffee.locks import exclusive
+from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
+from bot.deps import Deps
+from bot.domain import rounds as rounds_db
+from bot.views.coffee import followup_blocks
+
+log = logging.getLogger(__name__)
+
+SKIPPED = "skipped"
+
+
+async def _round_day(deps: Deps, group: CoffeeGroup) -> date:
+    async with deps.db() as session:
+        round_ = await rounds_db.get_round(session, group.round_id)
+        assert round_ is not None
+        program = await session.get(CoffeeProgram, round_.program_id)
+    tz = ZoneInfo(program.tz if program else deps.settings.timezone)
+    return round_.scheduled_for.astimezone(tz).date()
+
+
+async def send_due_followups(deps: Deps, limit: int = 200) -> int:
+    """Ask every group whose intro went out FOLLOWUP_DAYS ago; returns how many were asked."""
+    after = timedelta(days=deps.settings.followup_days)
+    async with deps.db() as session:
+        due = await rounds_db.followups_due(session, deps.now(), after, limit)
+    sent = 0
+    for group_id in due:
+        outcome = await send_followup(deps, group_id)
+        if outcome == RETRY:
+            break
+        sent += outcome == SENT
+    return sent
+
+
+async def send_followup(deps: Deps, group_id: int) -> str:
+    async with exclusive(deps, "followup", group_id) as mine:
+        if not mine:
+            return SKIPPED
+        async with deps.db() as session:
+            group = await rounds_db.get_group(session, group_id)
+        if group is None or group.followup_sent_at is not None or group.conversation_id is None:
+            return SKIPPED
+        try:
+            if group.followup_attempted_at is not None:
+                ts = await find_marked(deps, group.conversation_id, FOLLOWUP, group.id)
+                if ts is not None:
+                    async with deps.db.begin() as session:
+                        await rounds_db.mark_followup_sent(session, group.id, ts, deps.now())
+                    return SENT
+            async with deps.db.begin() as session:
+                await rounds_db.mark_followup_attempt(session, group.id, deps.now())
+            text, blocks = followup_blocks(group, await _round_day(deps, group))
+            resp = await guarded(
+                deps.client.chat_postMessage(
+                    channel=group.conversation_id,
+                    text=text,
+                    blocks=blocks,
+                    metadata=marked(FOLLOWUP, group.id),
+                )
+            )
+        except Transient as exc:
+            log.warning("follow-up of group %s not sent yet: %s", group.id, exc)
+            return RETRY
+        except Permanent as exc:
+            log.warning("follow-up of group %s cannot be delivered: %s", group.id, exc.error)
+            async with deps.db.begin() as session:
+                await rounds_db.mark_followup_failed(session, group.id, exc.error)
+            return FAILED
+        async with deps.db.begin() as session:
+            await rounds_db.mark_followup_sent(session, group.id, str(resp["ts"]), deps.now())
+        return SENT
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    status: str  # "won" | "lost" | "not_member" | "not_found"
+    group: CoffeeGroup | None
+
+
+async def answer(
+    deps: Deps,
+    group_id: int,
+    user_id: str,
+    outcome: str,
+    *,
+    tip_wish: bool = False,
+    channel_id: str | None = None,
+    message_ts: str | None = None,
+) -> AnswerResult:
+    """Record a click on the follow-up; the first answer of a group counts. The message is
+    updated to show who answered (every click re-renders it from the stored state)."""
+    now = deps.now()
+    async with deps.db.begin() as session:
+        group = await rounds_db.get_group(session, group_id)
+        if group is None:
+            return AnswerResult("not_found", None)
+        if not rounds_db.is_member(group, user_id):
+            return AnswerResult("not_member", group)
+        won = await rounds_db.record_answer(session, group_id, user_id, outcome, now)
+        if tip_wish:
+            await rounds_db.record_tip_wish(session, group_id, user_id, now)
+    async with deps.db() as session:
+        group = await rounds_db.get_group(session, group_id)
+    assert group is not None
+    channel = group.conversation_id or channel_id
+    ts = group.followup_ts or message_ts
+    if channel and ts:
+        text, blocks = followup_blocks(group, await _round_day(deps, group))
+        try:
+            await deps.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("follow-up of group %s not updated: %s", group_id, slack_error(exc))
+    return AnswerResult("won" if won else "lost", group)

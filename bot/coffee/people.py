@@ -1,0 +1,63 @@
+"""People joining and leaving programs: the welcome DM, and which programs a person is in."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from bot import outbox
+from bot.coffee.channel import is_channel_member
+from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
+from bot.deps import Deps
+from bot.directory import translator_for
+from bot.domain.participants import participations
+from bot.domain.programs import active_programs, next_round
+from bot.views.coffee import welcome_blocks, welcome_text
+
+log = logging.getLogger(__name__)
+
+
+async def send_welcome(deps: Deps, program: CoffeeProgram, user_id: str) -> None:
+    """The welcome DM, in the person's language (kept for retry if Slack fails now)."""
+    t = await translator_for(deps, program.team_id, user_id)
+    async with deps.db() as session:
+        nxt = await next_round(session, program, deps.now())
+    resp = await outbox.call(
+        deps,
+        program.team_id,
+        "chat.postMessage",
+        channel=user_id,
+        text=welcome_text(t, program),
+        blocks=welcome_blocks(t, program, nxt),
+    )
+    if resp is not None:
+        async with deps.db.begin() as session:
+            await session.execute(
+                update(CoffeeParticipant)
+                .where(
+                    CoffeeParticipant.program_id == program.id,
+                    CoffeeParticipant.user_id == user_id,
+                )
+                .values(welcomed_at=deps.now())
+            )
+
+
+async def programs_of(deps: Deps, team_id: str, user_id: str) -> list[CoffeeProgram]:
+    """Active programs the person takes part in or paused: their stored row says so, or (no row
+    yet) they are in the program's channel."""
+    async with deps.db() as session:
+        rows = {
+            program.id: participant
+            for program, participant in await participations(session, team_id, user_id)
+        }
+        programs = await active_programs(session, team_id)
+    found = []
+    for program in programs:
+        row = rows.get(program.id)
+        if row is not None:
+            if row.status != "left":
+                found.append(program)
+        elif await is_channel_member(deps, program.channel_id, user_id):
+            found.append(program)
+    return found

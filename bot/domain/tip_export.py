@@ -1,0 +1,188 @@
+"""`/tips export`: the period asked for, the rows, and the CSV file (UTF-8 with BOM for Excel)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Member
+from bot.db.tips_models import Tip, TipSource
+from bot.domain.tips import STATUS_LABELS, category_label_key
+from bot.errors import UserFacingError
+from bot.i18n import N_, Translator
+
+# Spreadsheet programs run cells starting with these as formulas ("CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None  # inclusive, local dates; None = from the beginning
+    end: date | None  # inclusive
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+        start = datetime.combine(self.start, time(0), tzinfo=tz) if self.start else None
+        end = (
+            datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz) if self.end else None
+        )
+        return start, end
+
+    def slug(self) -> str:
+        if self.start is None and self.end is None:
+            return "all"
+        if (
+            self.start
+            and self.end
+            and self.start == date(self.start.year, 1, 1)
+            and self.end == date(self.start.year, 12, 31)
+        ):
+            return str(self.start.year)
+        return f"{self.start or ''}_{self.end or ''}"
+
+
+_RANGE_SEPARATORS = re.compile(r"\s*(?:\.\.\.?|…|–|—|\s+)\s*")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserFacingError(
+            N_("I don't understand the date “{text}”. Write dates as YYYY-MM-DD."),
+            text=text[:40],
+        ) from None
+
+
+def parse_period(text: str) -> Period:
+    """'' → everything; '2026' → that year; '2026-01-01..2026-06-30' → those days."""
+    text = (text or "").strip()
+    if not text:
+        return Period(None, None)
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        if not 2000 <= year <= 2100:
+            raise UserFacingError(N_("Give a year such as 2026, or two dates."))
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    parts = [p for p in _RANGE_SEPARATORS.split(text) if p]
+    if len(parts) == 2:
+        start, end = _parse_date(parts[0]), _parse_date(parts[1])
+        if end < start:
+            raise UserFacingError(N_("The end date is before the start date."))
+        return Period(start, end)
+    if len(parts) == 1 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[0]):
+        day = _parse_date(parts[0])
+        return Period(day, day)
+    raise UserFacingError(
+        N_("Give a year (2026) or two dates (2026-01-01..2026-06-30), or nothing for all tips.")
+    )
+
+
+async def tips_in_period(
+    session: AsyncSession, team_id: str, period: Period, tz: ZoneInfo
+) -> list[Tip]:
+    """Every tip sent in the period, oldest first, whatever its status."""
+    start, end = period.bounds(tz)
+    query = select(Tip).where(Tip.team_id == team_id)
+    if start is not None:
+        query = query.where(Tip.created_at >= start)
+    if end is not None:
+        query = query.where(Tip.created_at < end)
+    return list(await session.scalars(query.order_by(Tip.created_at, Tip.id)))
+
+
+async def names_of(session: AsyncSession, team_id: str, user_ids: set[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(
+        select(Member.user_id, Member.display_name).where(
+            Member.team_id == team_id, Member.user_id.in_(sorted(user_ids))
+        )
+    )
+    return {user_id: name or "" for user_id, name in rows}
+
+
+def safe_cell(value: object) -> str:
+    """A cell value that spreadsheet programs show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _local(value: datetime | None, tz: ZoneInfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+EXPORT_HEADERS = (
+    N_("ID"),
+    N_("Status"),
+    N_("Category"),
+    N_("Title"),
+    N_("Description"),
+    N_("Library"),
+    N_("Author"),
+    N_("Author ID"),
+    N_("Language"),
+    N_("Link"),
+    N_("Sent from"),
+    N_("Source reference"),
+    N_("Sent"),
+    N_("Decided"),
+    N_("Decided by"),
+    N_("Decided by ID"),
+    N_("Decision note"),
+)
+
+SOURCE_LABELS = {
+    TipSource.COMMAND.value: N_("/tips command"),
+    TipSource.SHORTCUT.value: N_("Message shortcut"),
+    TipSource.COFFEE.value: N_("Coffee break"),
+    TipSource.HOME.value: N_("Home tab"),
+}
+
+
+def export_table(
+    tips: Sequence[Tip], names: Mapping[str, str], t: Translator, tz: ZoneInfo
+) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows in the reader's language; dates as YYYY-MM-DD HH:MM local time."""
+    headers = [t(h) for h in EXPORT_HEADERS]
+    rows: list[list[str]] = []
+    for tip in tips:
+        rows.append(
+            [
+                str(tip.id),
+                t(STATUS_LABELS.get(tip.status, tip.status)),
+                t(category_label_key(tip.category)),
+                tip.title,
+                tip.description,
+                tip.library_name or "",
+                names.get(tip.author_id, ""),
+                tip.author_id,
+                tip.language,
+                tip.link or "",
+                t(SOURCE_LABELS[tip.source_kind]) if tip.source_kind in SOURCE_LABELS else "",
+                tip.source_ref or "",
+                _local(tip.created_at, tz),
+                _local(tip.decided_at, tz),
+                names.get(tip.decided_by, "") if tip.decided_by else "",
+                tip.decided_by or "",
+                tip.decision_note or "",
+            ]
+        )
+    return headers, rows
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """CSV in UTF-8 with a byte-order mark (so Excel reads å, ä, ö), CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")

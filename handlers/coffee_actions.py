@@ -1,0 +1,172 @@
+"""Buttons of coffee breaks: the welcome DM (profile, break, leave) and the follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.coffee.followups import answer
+from bot.db.coffee_models import CoffeeProgram
+from bot.db.tips_models import TipSource
+from bot.deps import Deps
+from bot.domain.participants import set_left
+from bot.domain.rounds import MET, NOT_MET
+from bot.i18n import Translator
+from bot.ids import Coffee
+from bot.slack_text import channel_link
+from bot.views.coffee import answer_reply, tip_wish_reply
+from handlers.coffee_profile import open_pause_modal, open_profile_modal
+from handlers.router import Router
+from handlers.tip_modal import open_tip_modal
+
+
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
+
+
+def _int(value: object) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() else None
+
+
+def _container(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel, container.get("message_ts")
+
+
+async def _tell(respond: AsyncRespond, text: str) -> None:
+    await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+async def _followup_click(
+    deps: Deps,
+    t: Translator,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    outcome: str,
+    tip_wish: bool = False,
+) -> None:
+    user_id, _ = _ids(body)
+    group_id = _int(action.get("value"))
+    if group_id is None:
+        return
+    channel, ts = _container(body)
+    result = await answer(
+        deps, group_id, user_id, outcome, tip_wish=tip_wish, channel_id=channel, message_ts=ts
+    )
+    if result.status == "not_found" or result.group is None:
+        await _tell(respond, t("This coffee group is no longer known to me."))
+    elif result.status == "not_member":
+        await _tell(respond, t("Only the people of this coffee group can answer."))
+    elif tip_wish:
+        await _tell(respond, tip_wish_reply(t))
+    else:
+        await _tell(respond, answer_reply(t, result.status == "won", result.group, outcome))
+
+
+def register(router: Router) -> None:
+    @router.action(Coffee.WELCOME_PROFILE)
+    async def welcome_profile(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+        user_id, team_id = _ids(body)
+        await open_profile_modal(deps, client, t, team_id, user_id, str(body.get("trigger_id")))
+
+    @router.action(Coffee.WELCOME_PAUSE)
+    async def welcome_pause(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        await open_pause_modal(
+            deps, client, t, _int(action.get("value")), str(body.get("trigger_id"))
+        )
+
+    @router.action(Coffee.WELCOME_LEAVE)
+    async def welcome_leave(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        user_id, team_id = _ids(body)
+        program_id = _int(action.get("value"))
+        async with deps.db.begin() as session:
+            program = await session.get(CoffeeProgram, program_id) if program_id else None
+            if program is None or program.team_id != team_id:
+                await _tell(respond, t("This coffee-break program has ended."))
+                return
+            await set_left(session, program, user_id, deps.now())
+            channel = program.channel_id
+        await _tell(
+            respond,
+            t(
+                "Done: you won't be paired in {channel} any more. `/fika join` brings you back.",
+                channel=channel_link(channel),
+            ),
+        )
+
+    @router.action(Coffee.FOLLOWUP_MET)
+    async def followup_met(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        await _followup_click(deps, t, body, action, respond, MET)
+
+    @router.action(Coffee.FOLLOWUP_NOT_MET)
+    async def followup_not_met(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        await _followup_click(deps, t, body, action, respond, NOT_MET)
+
+    @router.action(Coffee.FOLLOWUP_SHARE_TIP)
+    async def followup_share_tip(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        # The tips feature opens its tip modal here, first (body["trigger_id"] lives 3 s).
+        user_id, team_id = _ids(body)
+        await open_tip_modal(
+            client,
+            deps,
+            t,
+            team_id=team_id,
+            user_id=user_id,
+            trigger_id=str(body.get("trigger_id")),
+            source=TipSource.COFFEE,
+            source_ref=str(action.get("value") or "") or None,
+        )
+        # Sharing a tip from the chat counts as having met.
+        await _followup_click(deps, t, body, action, respond, MET, tip_wish=True)

@@ -1,0 +1,204 @@
+"""`/fika libraries`: the list (paged), and for admins adding, loading a CSV, removing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import outbox
+from bot.commands import fold
+from bot.deps import Deps
+from bot.directory import is_admin
+from bot.domain.libraries import (
+    add_library,
+    curated_libraries,
+    load_libraries,
+    parse_library_csv,
+    remove_library,
+    typed_libraries,
+)
+from bot.errors import NotAuthorized, UserFacingError
+from bot.i18n import N_, Translator
+from bot.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.slack_text import escape
+from bot.views.coffee import libraries_blocks
+from bot.views.coffee_modals import library_add_modal, library_load_modal
+from handlers.router import Router
+from handlers.slash import CommandRequest
+
+ADMINS_ONLY = N_(
+    "Sorry, only Fika admins can do that. Ask the development team if you think you should be one."
+)
+_ADD_WORDS = {"add", "lagg-till", "laggtill", "lisaa"}
+_LOAD_WORDS = {"load", "csv", "ladda", "tuo", "import"}
+_REMOVE_WORDS = {"remove", "delete", "ta-bort", "tabort", "poista"}
+
+
+async def require_admin(deps: Deps, team_id: str, user_id: str) -> None:
+    if not await is_admin(deps, team_id, user_id):
+        raise NotAuthorized(ADMINS_ONLY)
+
+
+async def _list_blocks(
+    deps: Deps, t: Translator, team_id: str, admin: bool, page: int
+) -> list[dict[str, Any]]:
+    async with deps.db() as session:
+        libraries = await curated_libraries(session, team_id)
+        typed = await typed_libraries(session, team_id) if admin else []
+    return libraries_blocks(t, libraries, page, admin, typed)
+
+
+async def libraries_command(req: CommandRequest) -> None:
+    words = req.text.split(maxsplit=1)
+    first = fold(words[0]) if words else ""
+    rest = words[1] if len(words) > 1 else ""
+    if first in _ADD_WORDS or first in _LOAD_WORDS:
+        await require_admin(req.deps, req.team_id, req.user_id)
+        view = library_add_modal(req.t) if first in _ADD_WORDS else library_load_modal(req.t)
+        await req.client.views_open(trigger_id=req.trigger_id, view=view)
+        await req.ack()
+        return
+    if first in _REMOVE_WORDS:
+        await require_admin(req.deps, req.team_id, req.user_id)
+        if not rest.strip():
+            raise UserFacingError(
+                N_("Which library? e.g. `/fika libraries remove Kronoby bibliotek`.")
+            )
+        async with req.deps.db.begin() as session:
+            removed = await remove_library(session, req.team_id, rest)
+            name = removed.name_sv if removed else None
+        if name is None:
+            raise UserFacingError(
+                N_("There is no library called “{name}” on the list."), name=escape(rest[:200])
+            )
+        await req.reply(
+            req.t(
+                "{name} is no longer on the list. People who chose it keep it in their profile.",
+                name=escape(name),
+            )
+        )
+        return
+    page = int(first) if first.isdigit() else 1
+    admin = await req.is_admin()
+    blocks = await _list_blocks(req.deps, req.t, req.team_id, admin, page)
+    await req.reply(req.t("Libraries"), blocks)
+
+
+def _value(view: dict[str, Any], block_id: str, action_id: str) -> str:
+    values = (view.get("state") or {}).get("values") or {}
+    return str(((values.get(block_id) or {}).get(action_id) or {}).get("value") or "")
+
+
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
+
+
+def register(router: Router) -> None:
+    @router.action(Coffee.LIBRARIES_PAGE)
+    async def page(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        user_id, team_id = _ids(body)
+        number = str(action.get("value") or "1")
+        admin = await is_admin(deps, team_id, user_id)
+        blocks = await _list_blocks(deps, t, team_id, admin, int(number) if number.isdigit() else 1)
+        await respond(text=t("Libraries"), blocks=blocks, replace_original=True)
+
+    @router.action(Coffee.LIBRARIES_ADD)
+    async def add_clicked(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+        user_id, team_id = _ids(body)
+        await require_admin(deps, team_id, user_id)
+        await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_add_modal(t))
+
+    @router.action(Coffee.LIBRARIES_LOAD)
+    async def load_clicked(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+        user_id, team_id = _ids(body)
+        await require_admin(deps, team_id, user_id)
+        await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_load_modal(t))
+
+    @router.view(CoffeeView.LIBRARY_ADD)
+    async def add_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        user_id, team_id = _ids(body)
+        if not await is_admin(deps, team_id, user_id):
+            await ack(
+                response_action="errors", errors={CoffeeBlock.LIBRARY_NAME_SV: t(ADMINS_ONLY)}
+            )
+            return
+        name_sv = _value(view, CoffeeBlock.LIBRARY_NAME_SV, Coffee.LIBRARY_NAME_SV)
+        try:
+            async with deps.db.begin() as session:
+                library, new = await add_library(
+                    session,
+                    team_id,
+                    name_sv,
+                    _value(view, CoffeeBlock.LIBRARY_NAME_FI, Coffee.LIBRARY_NAME_FI),
+                    _value(view, CoffeeBlock.LIBRARY_MUNICIPALITY, Coffee.LIBRARY_MUNICIPALITY),
+                )
+                name = library.name_sv
+        except UserFacingError as exc:
+            await ack(
+                response_action="errors",
+                errors={CoffeeBlock.LIBRARY_NAME_SV: t(exc.message, **exc.params)},
+            )
+            return
+        await ack()
+        text = (
+            t("{name} is now on the list of libraries.", name=escape(name))
+            if new
+            else t("{name} was already known; its details are updated.", name=escape(name))
+        )
+        await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)
+
+    @router.view(CoffeeView.LIBRARY_LOAD)
+    async def load_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        user_id, team_id = _ids(body)
+        if not await is_admin(deps, team_id, user_id):
+            await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_CSV: t(ADMINS_ONLY)})
+            return
+        rows, problems = parse_library_csv(
+            _value(view, CoffeeBlock.LIBRARY_CSV, Coffee.LIBRARY_CSV)
+        )
+        if problems or not rows:
+            if problems:
+                shown = [
+                    t("line {line}: {problem}", line=p.line, problem=t(p.message, **p.params))
+                    if p.line
+                    else t(p.message, **p.params)
+                    for p in problems[:5]
+                ]
+                message = t("Nothing was loaded. Please fix: {problems}", problems="; ".join(shown))
+            else:
+                message = t("There are no libraries in the text.")
+            await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_CSV: message[:2000]})
+            return
+        await ack()
+        async with deps.db.begin() as session:
+            added, updated = await load_libraries(session, team_id, rows)
+        text = t.ngettext(
+            "Libraries loaded: {n} new, {updated} updated.",
+            "Libraries loaded: {n} new, {updated} updated.",
+            added,
+            updated=t.number(updated),
+        )
+        await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)

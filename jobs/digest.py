@@ -1,0 +1,14 @@
+"""The weekly digest of approved tips (default Friday 10:00, TIMEZONE).
+
+Ticks often; what is due is decided from the tables (`bot.domain.tip_digest`), so a digest
+missed while the bot was down is posted when it comes back, and never twice.
+"""
+
+from __future__ import annotations
+
+from bot.deps import Deps
+from bot.tip_delivery import run_digests
+
+
+async def run(deps: Deps) -> int:
+    return await run_digests(deps)

@@ -1,0 +1,10 @@
+"""Coffee follow-ups: ask "Did you meet?" FOLLOWUP_DAYS after each intro."""
+
+from __future__ import annotations
+
+from bot.coffee.followups import send_due_followups
+from bot.deps import Deps
+
+
+async def run(deps: Deps) -> int:
+    return await send_due_followups(deps)

@@ -1,0 +1,23 @@
+"""Review cards that could not be posted when the tip was sent (Slack failed, or no review
+channel was set yet) are posted here."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.tips_models import TipsSettings
+from bot.deps import Deps
+from bot.tip_delivery import post_missing_cards
+
+
+async def run(deps: Deps) -> int:
+    async with deps.db() as session:
+        teams = list(
+            await session.scalars(
+                select(TipsSettings.team_id).where(TipsSettings.review_channel.is_not(None))
+            )
+        )
+    posted = 0
+    for team_id in teams:
+        posted += await post_missing_cards(deps, team_id)
+    return posted
