@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -285,3 +286,22 @@ async def test_stats_figures(deps: Deps) -> None:
         (date(2026, 3, 9), 2, 1),
         (date(2026, 12, 31), 1, 1),
     ]
+
+
+async def test_pairing_sees_last_round_as_one_round_ago(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The round being paired is already claimed; it must not count as the latest round."""
+    program = await _program(deps)
+    pool = [person("UA", 1), person("UB", 2)]
+    await _round(deps, program, "2026-W49", pool, seed=1, when=NOW)
+    seen: list[dict[frozenset[str], int]] = []
+    real = rounds_db.make_groups
+
+    def spy(candidates: Any, history: Any, group_size: int, seed: int) -> list[list[str]]:
+        seen.append(dict(history))
+        return real(candidates, history, group_size, seed)
+
+    monkeypatch.setattr(rounds_db, "make_groups", spy)
+    await _round(deps, program, "2026-W50", pool, seed=1, when=NOW + timedelta(weeks=1))
+    assert seen == [{frozenset({"UA", "UB"}): 1}]

@@ -74,13 +74,19 @@ def fit_group_dm(groups: list[list[str]]) -> list[list[str]]:
 
 
 async def pair_history(
-    session: AsyncSession, program_id: int, horizon: int = REPEAT_HORIZON
+    session: AsyncSession,
+    program_id: int,
+    horizon: int = REPEAT_HORIZON,
+    before_round_id: int | None = None,
 ) -> dict[frozenset[str], int]:
-    """Who met whom in the program's last `horizon` rounds: pair → rounds ago (1 = last)."""
+    """Who met whom in the program's last `horizon` rounds: pair → rounds ago (1 = last).
+
+    `before_round_id` leaves out the round being paired, which is already stored (claimed).
+    """
     round_ids = list(
         await session.scalars(
             select(CoffeeRound.id)
-            .where(CoffeeRound.program_id == program_id)
+            .where(CoffeeRound.program_id == program_id, CoffeeRound.id != (before_round_id or -1))
             .order_by(CoffeeRound.scheduled_for.desc(), CoffeeRound.id.desc())
             .limit(horizon)
         )
@@ -170,7 +176,7 @@ async def create_round(
     session.add(round_)
     await session.flush()
 
-    history = await pair_history(session, program.id)
+    history = await pair_history(session, program.id, before_round_id=round_.id)
     recent = await _recent_starters(session, program.id)
     people = {p.user_id: p for p in pool}
     groups = fit_group_dm(
