@@ -171,10 +171,7 @@ def main() -> int:
     except SettingsError as exc:
         print(SETTINGS_HELP.format(problems="\n".join(exc.problems)), file=sys.stderr)
         return 2
-    secrets = [settings.slack_bot_token.get(), settings.slack_signing_secret.get()]
-    if settings.slack_app_token:
-        secrets.append(settings.slack_app_token.get())
-    setup_logging(settings.log_level, secrets)
+    setup_logging(settings.log_level, settings.secret_values())
     safe_url = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
         upgrade(settings.database_url)

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 SUPPORTED_LOCALES = ("sv", "fi", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/fika.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -49,7 +53,7 @@ class Settings:
     slack_signing_secret: Secret
     slack_app_token: Secret | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     port: int = 3000
     host: str = "0.0.0.0"  # noqa: S104 - a server in a container listens on every interface
     default_locale: str = "sv"
@@ -66,6 +70,16 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def secret_values(self) -> list[str]:
+        """What the logs must never show: the tokens, the signing secret, the database password."""
+        values = [self.slack_bot_token.get(), self.slack_signing_secret.get()]
+        if self.slack_app_token:
+            values.append(self.slack_app_token.get())
+        password = make_url(self.database_url).password
+        if password:
+            values.append(str(password))
+        return values
 
 
 class SettingsError(Exception):
@@ -137,6 +151,14 @@ def load_settings(
             "  DATABASE_URL must start with sqlite:// or postgresql+psycopg:// "
             "(or postgresql+asyncpg://); see .env.example."
         )
+    else:
+        try:
+            make_url(database_url)
+        except (ArgumentError, ValueError):
+            problems.append(
+                "  DATABASE_URL is not a valid address: check the port, and write special "
+                "characters of the password %-encoded (e.g. @ as %40)."
+            )
 
     port = 3000
     if get("PORT"):
@@ -182,6 +204,10 @@ def load_settings(
             f"(not: {', '.join(sorted(bad_admins))})."
         )
 
+    log_level = (get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        problems.append(f"  LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
+
     if problems:
         raise SettingsError(problems)
 
@@ -197,6 +223,6 @@ def load_settings(
         timezone=timezone,
         admin_user_ids=admins,
         followup_days=followup_days,
-        log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        log_level=log_level,
         scheduler_enabled=scheduler_enabled,
     )

@@ -94,3 +94,41 @@ class CoffeeBlock(StrEnum):
     FOLLOWUP_ACTIONS = "coffee_followup_actions"
     WELCOME_ACTIONS = "coffee_welcome_actions"
     LIBRARIES_ACTIONS = "coffee_libraries_actions"
+
+
+class HomeAction(StrEnum):
+    """Buttons and selects of the App Home tab and of the review list it opens (issue 5).
+
+    Program buttons carry the program id as value; PAGE carries JSON {"k": list, "o": offset}
+    (list: "p" programs, "m" own tips, "l" latest tips); the review list's buttons carry
+    "<tip id>:<offset>" (REVIEW_PAGE: the offset). "Share a tip" is TipAction.SHARE.
+    """
+
+    JOIN = "home_join"
+    PAUSE = "home_pause"
+    RESUME = "home_resume"
+    LEAVE = "home_leave"
+    PROFILE = "home_profile"
+    LANGUAGE = "home_language"
+    PAGE = "home_page"
+    REVIEW = "home_review"
+    REVIEW_PAGE = "home_review_page"
+    REVIEW_APPROVE = "home_review_approve"
+    REVIEW_REJECT = "home_review_reject"
+    REVIEW_EDIT = "home_review_edit"
+
+
+class HomeView(StrEnum):
+    """callback_ids: the Home tab itself and the review list modal it opens."""
+
+    HOME = "home"
+    REVIEW = "home_review_list"
+
+
+class HomeBlock(StrEnum):
+    """block_ids of the Home; PROGRAM and NAV are prefixes (+ program id / list letter)."""
+
+    NOTICE = "home_notice"
+    PROFILE_ACTIONS = "home_profile_actions"
+    PROGRAM = "home_program_"
+    NAV = "home_nav_"

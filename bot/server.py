@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -15,6 +17,117 @@ from bot.deps import Deps
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+
+# Interactivity payloads that always name the person, and those that always carry a trigger_id.
+_WITH_USER = frozenset(
+    {
+        "block_actions",
+        "block_suggestion",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+    }
+)
+_WITH_TRIGGER = frozenset({"block_actions", "shortcut", "message_action"})
+# Objects that, when present, are JSON objects (or null) in every payload Slack sends.
+_OBJECTS = ("team", "channel", "container", "enterprise", "message", "view")
+_SLACK_ID = re.compile(r"[A-Za-z0-9]{0,32}")
+_EVENT_ID = re.compile(r"[A-Za-z0-9]{0,64}")
+
+
+def _obj(value: object) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def _inputs_well_formed(item: dict[str, Any]) -> bool:
+    """An action or a state entry: Slack's types for the fields handlers read."""
+    options = item.get("selected_options")
+    return (
+        isinstance(item.get("value"), str | None)
+        and isinstance(item.get("selected_date"), str | None)
+        and _obj(item.get("selected_option"))
+        and (options is None or (isinstance(options, list) and all(map(_is_dict, options))))
+    )
+
+
+def _is_dict(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+def _view_well_formed(view: object) -> bool:
+    if not isinstance(view, dict) or not isinstance(view.get("callback_id", ""), str):
+        return False
+    blocks = view.get("blocks", [])
+    if not isinstance(blocks, list) or not all(map(_is_dict, blocks)):
+        return False
+    if not isinstance(view.get("private_metadata"), str | None):
+        return False
+    state = view.get("state", {})
+    values = state.get("values", {}) if isinstance(state, dict) else None
+    return isinstance(values, dict) and all(
+        isinstance(block, dict)
+        and all(isinstance(entry, dict) and _inputs_well_formed(entry) for entry in block.values())
+        for block in values.values()
+    )
+
+
+def _ids_fit(body: dict[str, Any]) -> bool:
+    """Slack's ids (team, user, channel, event) are short runs of letters and digits: they fit
+    our columns, and a mention built from one (`<@U…>`) can carry nothing else."""
+    ids: list[object] = [body.get("team_id"), body.get("user_id"), body.get("channel_id")]
+    for key in ("user", "team", "channel", "event"):
+        part = body.get(key)
+        if isinstance(part, dict):
+            ids += [part.get("id"), part.get("team_id"), part.get("user"), part.get("channel")]
+            ids += [part.get("team")]
+    event_id = body.get("event_id")
+    return all(not isinstance(v, str) or _SLACK_ID.fullmatch(v) for v in ids) and (
+        not isinstance(event_id, str) or _EVENT_ID.fullmatch(event_id) is not None
+    )
+
+
+def well_formed(body: dict[str, Any]) -> bool:
+    """Whether a signed body has the shape of what Slack sends, which handlers rely on.
+
+    Only the structure is checked (objects are objects, ids are strings, a click names its
+    action); values inside are the handlers' to judge.
+    """
+    if not body or not _ids_fit(body):
+        return False
+    kind = body.get("type")
+    if kind is None:
+        return True  # a slash command (form fields are strings) or an SSL check
+    if not isinstance(kind, str) or not all(_obj(body.get(key)) for key in _OBJECTS):
+        return False
+    user = body.get("user")
+    if kind in _WITH_USER and not (isinstance(user, dict) and isinstance(user.get("id"), str)):
+        return False
+    if kind in _WITH_TRIGGER and not isinstance(body.get("trigger_id"), str):
+        return False
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not isinstance(actions, list) or not actions:
+            return False
+        if not all(
+            isinstance(a, dict) and isinstance(a.get("action_id"), str) and _inputs_well_formed(a)
+            for a in actions
+        ):
+            return False
+    has_view = kind in {"view_submission", "view_closed"} or body.get("view") is not None
+    if has_view and not _view_well_formed(body.get("view")):
+        return False
+    if kind == "block_suggestion" and not (
+        isinstance(body.get("action_id"), str) and isinstance(body.get("value", ""), str)
+    ):
+        return False
+    if kind in {"shortcut", "message_action"} and not isinstance(body.get("callback_id"), str):
+        return False
+    if kind == "event_callback":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return False
+    return True
 
 
 def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
@@ -44,7 +157,7 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
         except Exception as exc:  # any parse failure of a signed body is the sender's fault
             log.info("malformed Slack request rejected: %s", type(exc).__name__)
             return web.Response(status=400, text="malformed request")
-        if not isinstance(bolt_request.body, dict) or not bolt_request.body:
+        if not isinstance(bolt_request.body, dict) or not well_formed(bolt_request.body):
             return web.Response(status=400, text="malformed request")
         try:
             bolt_response = await bolt.async_dispatch(bolt_request)

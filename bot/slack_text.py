@@ -10,6 +10,17 @@ def escape(text: str | None) -> str:
     return (text or "").translate(_ESCAPES)
 
 
+def escape_within(text: str | None, limit: int) -> str:
+    """Escaped text that is at most `limit` characters long once escaped (cut before escaping,
+    so an entity is never cut in half)."""
+    raw = text or ""
+    escaped = escape(raw)
+    while len(escaped) > limit:
+        raw = truncate(raw, max(1, len(raw) - (len(escaped) - limit) - 1))
+        escaped = escape(raw)
+    return escaped
+
+
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     """Cut to `limit` characters (Block Kit limits count characters), marking the cut."""
     if len(text) <= limit:

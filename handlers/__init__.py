@@ -11,6 +11,7 @@ from handlers import (
     coffee_libraries,
     coffee_profile,
     fika_command,
+    home,
     tip_modal,
     tip_review,
     tip_shortcut,
@@ -30,3 +31,4 @@ def register_all(app: AsyncApp, deps: Deps) -> None:
     tip_modal.register(router)
     tip_shortcut.register(router)
     tip_review.register(router)
+    home.register(router)

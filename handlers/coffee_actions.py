@@ -8,8 +8,8 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coffee.followups import answer
-from bot.db.coffee_models import CoffeeProgram
+from bot.coffee.followups import answer, standing
+from bot.coffee.people import own_program
 from bot.db.tips_models import TipSource
 from bot.deps import Deps
 from bot.domain.participants import set_left
@@ -17,6 +17,7 @@ from bot.domain.rounds import MET, NOT_MET
 from bot.i18n import Translator
 from bot.ids import Coffee
 from bot.slack_text import channel_link
+from bot.slack_values import to_id
 from bot.views.coffee import answer_reply, tip_wish_reply
 from handlers.coffee_profile import open_pause_modal, open_profile_modal
 from handlers.router import Router
@@ -29,11 +30,6 @@ def _ids(body: dict[str, Any]) -> tuple[str, str]:
     return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
 
 
-def _int(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
-
-
 def _container(body: dict[str, Any]) -> tuple[str | None, str | None]:
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
@@ -42,6 +38,12 @@ def _container(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 async def _tell(respond: AsyncRespond, text: str) -> None:
     await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def _refusal(t: Translator, status: str) -> str:
+    if status == "not_member":
+        return t("Only the people of this coffee group can answer.")
+    return t("This coffee group is no longer known to me.")
 
 
 async def _followup_click(
@@ -54,17 +56,15 @@ async def _followup_click(
     tip_wish: bool = False,
 ) -> None:
     user_id, _ = _ids(body)
-    group_id = _int(action.get("value"))
+    group_id = to_id(action.get("value"))
     if group_id is None:
         return
     channel, ts = _container(body)
     result = await answer(
         deps, group_id, user_id, outcome, tip_wish=tip_wish, channel_id=channel, message_ts=ts
     )
-    if result.status == "not_found" or result.group is None:
-        await _tell(respond, t("This coffee group is no longer known to me."))
-    elif result.status == "not_member":
-        await _tell(respond, t("Only the people of this coffee group can answer."))
+    if result.status in {"not_found", "not_member"} or result.group is None:
+        await _tell(respond, _refusal(t, result.status))
     elif tip_wish:
         await _tell(respond, tip_wish_reply(t))
     else:
@@ -91,7 +91,7 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         await open_pause_modal(
-            deps, client, t, _int(action.get("value")), str(body.get("trigger_id"))
+            deps, client, t, to_id(action.get("value")), str(body.get("trigger_id"))
         )
 
     @router.action(Coffee.WELCOME_LEAVE)
@@ -105,14 +105,14 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         user_id, team_id = _ids(body)
-        program_id = _int(action.get("value"))
+        program_id = to_id(action.get("value"))
+        program = await own_program(deps, team_id, user_id, program_id)
+        if program is None:
+            await _tell(respond, t("This coffee-break program has ended."))
+            return
         async with deps.db.begin() as session:
-            program = await session.get(CoffeeProgram, program_id) if program_id else None
-            if program is None or program.team_id != team_id:
-                await _tell(respond, t("This coffee-break program has ended."))
-                return
             await set_left(session, program, user_id, deps.now())
-            channel = program.channel_id
+        channel = program.channel_id
         await _tell(
             respond,
             t(
@@ -156,8 +156,15 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        # The tips feature opens its tip modal here, first (body["trigger_id"] lives 3 s).
+        # The tip form opens first (body["trigger_id"] lives 3 s), for the group's people only.
         user_id, team_id = _ids(body)
+        group_id = to_id(action.get("value"))
+        if group_id is None:
+            return
+        status = await standing(deps, group_id, user_id)
+        if status != "member":
+            await _tell(respond, _refusal(t, status))
+            return
         await open_tip_modal(
             client,
             deps,
@@ -166,7 +173,7 @@ def register(router: Router) -> None:
             user_id=user_id,
             trigger_id=str(body.get("trigger_id")),
             source=TipSource.COFFEE,
-            source_ref=str(action.get("value") or "") or None,
+            source_ref=str(group_id),
         )
         # Sharing a tip from the chat counts as having met.
         await _followup_click(deps, t, body, action, respond, MET, tip_wish=True)

@@ -13,6 +13,7 @@ from bot.commands import fold
 from bot.deps import Deps
 from bot.directory import is_admin
 from bot.domain.libraries import (
+    CsvProblem,
     add_library,
     curated_libraries,
     load_libraries,
@@ -24,6 +25,7 @@ from bot.errors import NotAuthorized, UserFacingError
 from bot.i18n import N_, Translator
 from bot.ids import Coffee, CoffeeBlock, CoffeeView
 from bot.slack_text import escape
+from bot.slack_values import to_offset
 from bot.views.coffee import libraries_blocks
 from bot.views.coffee_modals import library_add_modal, library_load_modal
 from handlers.router import Router
@@ -81,10 +83,16 @@ async def libraries_command(req: CommandRequest) -> None:
             )
         )
         return
-    page = int(first) if first.isdigit() else 1
+    page = to_offset(first) or 1
     admin = await req.is_admin()
     blocks = await _list_blocks(req.deps, req.t, req.team_id, admin, page)
     await req.reply(req.t("Libraries"), blocks)
+
+
+def _problem(t: Translator, problem: CsvProblem) -> str:
+    """A CSV problem in the reader's language; names from the CSV escaped."""
+    params = {k: escape(v) if isinstance(v, str) else v for k, v in problem.params.items()}
+    return t(problem.message, **params)
 
 
 def _value(view: dict[str, Any], block_id: str, action_id: str) -> str:
@@ -110,9 +118,9 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         user_id, team_id = _ids(body)
-        number = str(action.get("value") or "1")
+        number = to_offset(action.get("value")) or 1
         admin = await is_admin(deps, team_id, user_id)
-        blocks = await _list_blocks(deps, t, team_id, admin, int(number) if number.isdigit() else 1)
+        blocks = await _list_blocks(deps, t, team_id, admin, number)
         await respond(text=t("Libraries"), blocks=blocks, replace_original=True)
 
     @router.action(Coffee.LIBRARIES_ADD)
@@ -182,9 +190,9 @@ def register(router: Router) -> None:
         if problems or not rows:
             if problems:
                 shown = [
-                    t("line {line}: {problem}", line=p.line, problem=t(p.message, **p.params))
+                    t("line {line}: {problem}", line=p.line, problem=_problem(t, p))
                     if p.line
-                    else t(p.message, **p.params)
+                    else _problem(t, p)
                     for p in problems[:5]
                 ]
                 message = t("Nothing was loaded. Please fix: {problems}", problems="; ".join(shown))

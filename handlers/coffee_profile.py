@@ -9,7 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import outbox
-from bot.coffee.people import programs_of
+from bot.coffee.people import own_program, programs_of
 from bot.db.coffee_models import CoffeeProgram
 from bot.deps import Deps
 from bot.domain.libraries import curated_libraries, library_for_typed_name, search
@@ -17,8 +17,10 @@ from bot.domain.members import get_or_create_member, member_locale
 from bot.domain.participants import check_pause_date, set_paused
 from bot.domain.schedule import local_today
 from bot.errors import UserFacingError
+from bot.home import refresh_home
 from bot.i18n import N_, Translator, translator
 from bot.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.slack_values import to_id
 from bot.views.coffee import profile_saved_text
 from bot.views.coffee_modals import (
     AUTO_LOCALE,
@@ -65,11 +67,12 @@ def _user_and_team(body: dict[str, Any]) -> tuple[str, str]:
 async def pause_programs(
     deps: Deps, team_id: str, user_id: str, program_id: int | None
 ) -> list[CoffeeProgram]:
-    if program_id is not None:
-        async with deps.db() as session:
-            program = await session.get(CoffeeProgram, program_id)
-        return [program] if program is not None and program.active else []
-    return await programs_of(deps, team_id, user_id)
+    """The programs a break applies to: those the person takes part in, or the one program of
+    the welcome message the break was asked for in (when it is theirs)."""
+    if program_id is None:
+        return await programs_of(deps, team_id, user_id)
+    program = await own_program(deps, team_id, user_id, program_id)
+    return [program] if program is not None else []
 
 
 def register(router: Router) -> None:
@@ -141,6 +144,7 @@ def register(router: Router) -> None:
             library_name = library.display_name(locale) if library is not None else None
         text = profile_saved_text(translator(locale), library_name, languages, locale)
         await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)
+        await refresh_home(deps, team_id, user_id, notice=text)  # in the new language
 
     @router.options(Coffee.PROFILE_LIBRARY)
     async def library_options(
@@ -174,8 +178,7 @@ def register(router: Router) -> None:
             )
             return
         await ack()
-        metadata = str(view.get("private_metadata") or "")
-        program_id = int(metadata) if metadata.isdigit() else None
+        program_id = to_id(view.get("private_metadata"))
         programs = await pause_programs(deps, team_id, user_id, program_id)
         async with deps.db.begin() as session:
             for program in programs:
@@ -186,6 +189,7 @@ def register(router: Router) -> None:
             else t(NOT_IN_A_PROGRAM)
         )
         await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)
+        await refresh_home(deps, team_id, user_id, notice=text)
 
 
 NOT_IN_A_PROGRAM = N_("You are not in a coffee-break program.")

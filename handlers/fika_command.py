@@ -13,6 +13,7 @@ from bot.coffee.people import programs_of
 from bot.coffee.rounds import pair_now
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.models import Library
+from bot.deps import Deps
 from bot.directory import ensure_member
 from bot.domain.coffee_stats import coffee_stats, parse_stats_args
 from bot.domain.members import member_locale, workspace_locale
@@ -41,6 +42,7 @@ from bot.domain.rounds import SOLO, latest_group_of
 from bot.domain.schedule import current_slot, local_today, next_slot, parse_schedule
 from bot.errors import UserFacingError
 from bot.fika_commands import FIKA
+from bot.home import refresh_home
 from bot.i18n import N_, Translator, translator
 from bot.slack_text import channel_link
 from bot.views.coffee import (
@@ -307,25 +309,43 @@ async def _single_program(req: CommandRequest) -> CoffeeProgram:
     )
 
 
-async def _join(req: CommandRequest) -> None:
-    program = await _single_program(req)
-    await req.ack()
-    now = req.deps.now()
-    async with req.deps.db.begin() as session:
-        await set_active(session, program, req.user_id, now)
+async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeProgram) -> str:
+    """Take part in `program` (again); the answer for the person. Also the Home's Join."""
+    now = deps.now()
+    async with deps.db.begin() as session:
+        await set_active(session, program, user_id, now)
         nxt = await next_round(session, program, now)
-    t = req.t
     text = t(
         "You're in! Next round in {channel}: {when}.",
         channel=channel_link(program.channel_id),
         when=when(t, nxt.at, program.tz),
     )
-    if not await is_channel_member(req.deps, program.channel_id, req.user_id):
+    if not await is_channel_member(deps, program.channel_id, user_id):
         text += " " + t(
             "Join {channel} as well – the rounds pair the people in that channel.",
             channel=channel_link(program.channel_id),
         )
-    await req.reply(text)
+    return text
+
+
+async def _join(req: CommandRequest) -> None:
+    program = await _single_program(req)
+    await req.ack()
+    await req.reply(await join_program(req.deps, req.t, req.user_id, program))
+    await refresh_home(req.deps, req.team_id, req.user_id)
+
+
+async def leave_programs(
+    deps: Deps, t: Translator, user_id: str, programs: list[CoffeeProgram]
+) -> str:
+    """Stop taking part in `programs`; the answer for the person. Also the Home's Leave."""
+    async with deps.db.begin() as session:
+        for program in programs:
+            await set_left(session, program, user_id, deps.now())
+    return t(
+        "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
+        channels=", ".join(channel_link(p.channel_id) for p in programs),
+    )
 
 
 async def _leave(req: CommandRequest) -> None:
@@ -333,15 +353,8 @@ async def _leave(req: CommandRequest) -> None:
     programs = await programs_of(req.deps, req.team_id, req.user_id)
     if not programs:
         raise UserFacingError(NOT_IN_A_PROGRAM)
-    async with req.deps.db.begin() as session:
-        for program in programs:
-            await set_left(session, program, req.user_id, req.deps.now())
-    await req.reply(
-        req.t(
-            "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
-            channels=", ".join(channel_link(p.channel_id) for p in programs),
-        )
-    )
+    await req.reply(await leave_programs(req.deps, req.t, req.user_id, programs))
+    await refresh_home(req.deps, req.team_id, req.user_id)
 
 
 async def _pause(req: CommandRequest) -> None:
@@ -357,31 +370,38 @@ async def _pause(req: CommandRequest) -> None:
     await req.reply(
         req.t("Enjoy your break! You are paired again from {day} on.", day=req.t.day(until))
     )
+    await refresh_home(req.deps, req.team_id, req.user_id)
 
 
-async def _resume(req: CommandRequest) -> None:
-    now = req.deps.now()
+async def resume_programs(
+    deps: Deps, t: Translator, team_id: str, user_id: str, program_id: int | None = None
+) -> str:
+    """End the person's breaks (in one program, or all); the answer. Also the Home's button."""
+    now = deps.now()
     resumed: list[CoffeeProgram] = []
-    async with req.deps.db.begin() as session:
-        for program, participant in await participations(session, req.team_id, req.user_id):
+    async with deps.db.begin() as session:
+        for program, participant in await participations(session, team_id, user_id):
+            if program_id is not None and program.id != program_id:
+                continue
             today = local_today(now, program.tz)
             if participant.status == PAUSED and effective_status(participant, today) == PAUSED:
-                await set_active(session, program, req.user_id, now)
+                await set_active(session, program, user_id, now)
                 resumed.append(program)
         nexts = [await next_round(session, p, now) for p in resumed]
     if not resumed:
-        await req.reply(req.t("You are not on a break, so there is nothing to end."))
-        return
-    t = req.t
-    await req.reply(
-        t(
-            "Welcome back! Next round: {when}.",
-            when=t.list(
-                f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
-                for p, slot in zip(resumed, nexts, strict=True)
-            ),
-        )
+        return t("You are not on a break, so there is nothing to end.")
+    return t(
+        "Welcome back! Next round: {when}.",
+        when=t.list(
+            f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
+            for p, slot in zip(resumed, nexts, strict=True)
+        ),
     )
+
+
+async def _resume(req: CommandRequest) -> None:
+    await req.reply(await resume_programs(req.deps, req.t, req.team_id, req.user_id))
+    await refresh_home(req.deps, req.team_id, req.user_id)
 
 
 async def _status(req: CommandRequest) -> None:

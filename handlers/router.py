@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.errors import UserFacingError
@@ -71,6 +72,8 @@ class Router:
             for name in wanted:
                 if name == "args":
                     kwargs[name] = args
+                elif name == "respond":
+                    kwargs[name] = respond_for(args)
                 elif name in context:
                     kwargs[name] = context[name]
                 else:
@@ -91,22 +94,46 @@ class Router:
         return listener
 
 
+def respond_for(args: AsyncArgs) -> Any:
+    """Bolt's `respond` when Slack gave a response_url, else one that answers anyway."""
+    body = args.body or {}
+    if args.respond is not None and (body.get("response_url") or body.get("response_urls")):
+        return args.respond
+    return _RespondAnywhere(args)
+
+
+class _RespondAnywhere:
+    """`respond` without a response_url (a click in a Home tab or a modal): an ephemeral
+    message where the person is, else a direct message. Replacing the original is not possible
+    there, so the answer always comes as a new message."""
+
+    def __init__(self, args: AsyncArgs) -> None:
+        self._args = args
+
+    async def __call__(
+        self, text: str = "", blocks: list[dict[str, Any]] | None = None, **_options: Any
+    ) -> None:
+        client = self._args.client
+        user_id, channel_id = self._args.context.user_id, self._args.context.channel_id
+        if not user_id:
+            return
+        if channel_id:
+            try:
+                await client.chat_postEphemeral(
+                    channel=channel_id, user=user_id, text=text, blocks=blocks
+                )
+                return
+            except SlackApiError as exc:
+                log.info("no ephemeral answer in %s: %s", channel_id, exc.response.get("error"))
+        await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+
+
 async def _answer(args: AsyncArgs, text: str) -> None:
     """Tell the person, by whatever channel this kind of request allows."""
     ack = args.ack
-    body = args.body or {}
     if ack is not None and ack.response is None:
         await ack()
     try:
-        has_response_url = bool(body.get("response_url") or body.get("response_urls"))
-        if args.respond is not None and has_response_url:
-            await args.respond(text=text, response_type="ephemeral", replace_original=False)
-            return
-        user_id = args.context.user_id
-        channel_id = args.context.channel_id
-        if user_id and channel_id:
-            await args.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
-        elif user_id:
-            await args.client.chat_postMessage(channel=user_id, text=text)
+        await respond_for(args)(text=text, response_type="ephemeral", replace_original=False)
     except Exception:
-        log.exception("could not tell the user about an error")
+        log.warning("could not tell the user about an error", exc_info=True)

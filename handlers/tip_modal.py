@@ -22,6 +22,7 @@ from bot.domain.tips import (
     prefill_from_text,
     validate_tip,
 )
+from bot.home import refresh_home
 from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.tip_delivery import post_card, thank_author
@@ -95,9 +96,19 @@ def _value(values: dict[str, Any], block: str) -> str | None:
 
 
 def field_errors(
-    t: Translator, errors: Mapping[str, FieldError], blocks: Mapping[str, str]
+    t: Translator,
+    errors: Mapping[str, FieldError],
+    blocks: Mapping[str, str],
+    fallback: str = TipBlock.TITLE,
 ) -> dict[str, str]:
-    return {blocks[name]: t(e.message, **e.params) for name, e in errors.items() if name in blocks}
+    """Each field's message under its input; a field the view lacks under `fallback` (Slack
+    refuses an empty `errors`, and the submission must not pass)."""
+    shown: dict[str, str] = {}
+    for name, error in errors.items():
+        block = blocks.get(name, fallback)
+        message = t(error.message, **error.params)
+        shown[block] = f"{shown[block]} {message}" if block in shown else message
+    return shown
 
 
 def register(router: Router) -> None:
@@ -153,6 +164,7 @@ def register(router: Router) -> None:
         log.info("tip %s sent by %s (%s)", tip_id, user_id, source)
         await thank_author(deps, team_id, tip_id)
         await post_card(deps, team_id, tip_id)
+        await refresh_home(deps, team_id, user_id)  # the tip shows there as waiting
 
     @router.action(TipAction.SHARE)
     async def share_button(

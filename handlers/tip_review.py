@@ -26,9 +26,11 @@ from bot.domain.tips import (
     validate_note,
 )
 from bot.errors import NotAuthorized, UserFacingError
+from bot.home import after_review_submission
 from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.slack_text import mention
+from bot.slack_values import to_id, to_offset
 from bot.tip_delivery import notify_author, refresh_card
 from bot.tip_reviewers import is_reviewer
 from bot.views.tips import (
@@ -56,13 +58,13 @@ def _ids(body: dict[str, Any]) -> tuple[str, str]:
     return team, str((body.get("user") or {}).get("id") or "")
 
 
-def parse_value(value: str | None) -> tuple[int, int | None]:
+def parse_value(value: object) -> tuple[int, int | None]:
     """A review button's value: "<tip id>" (card) or "<tip id>:<list offset>" (review list)."""
-    tip_part, _, offset_part = (value or "").partition(":")
-    if not tip_part.isdigit():
+    tip_part, _, offset_part = str(value or "").partition(":")
+    tip_id = to_id(tip_part)
+    if tip_id is None:
         raise UserFacingError(NO_SUCH_TIP)
-    offset = int(offset_part) if offset_part.isdigit() else None
-    return int(tip_part), offset
+    return tip_id, to_offset(offset_part)
 
 
 async def review_list(
@@ -93,6 +95,12 @@ async def _refresh_list(
         )
     except Exception:  # the list is a convenience; the decision is already stored
         log.warning("could not refresh a review list", exc_info=True)
+
+
+def _list_url(meta: dict[str, Any]) -> str | None:
+    """The review list's response_url that a modal's metadata carries."""
+    url = meta.get("u")
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
 
 
 def _ephemeral_url(body: dict[str, Any]) -> str | None:
@@ -167,7 +175,7 @@ def register(router: Router) -> None:
     ) -> None:
         team_id, user_id = _ids(body)
         meta = decode_metadata(view.get("private_metadata"))
-        tip_id = int(meta.get("id") or 0)
+        tip_id = to_id(meta.get("id")) or 0
         if not await is_reviewer(deps, team_id, user_id):
             log.warning("rejection of tip %s refused: %s is not a reviewer", tip_id, user_id)
             await ack(response_action="errors", errors={TipBlock.REASON: t(NOT_A_REVIEWER)})
@@ -197,10 +205,8 @@ def register(router: Router) -> None:
         await ack()
         await refresh_card(deps, team_id, tip_id)
         await notify_author(deps, team_id, tip_id)
-        offset = meta.get("o")
-        await _refresh_list(
-            deps, t, team_id, meta.get("u"), int(offset) if isinstance(offset, int) else None
-        )
+        await _refresh_list(deps, t, team_id, _list_url(meta), to_offset(meta.get("o")))
+        await after_review_submission(deps, t, team_id, user_id, view, meta, decision.tip.author_id)
 
     @router.action(TipAction.EDIT)
     async def edit(
@@ -230,7 +236,7 @@ def register(router: Router) -> None:
     ) -> None:
         team_id, user_id = _ids(body)
         meta = decode_metadata(view.get("private_metadata"))
-        tip_id = int(meta.get("id") or 0)
+        tip_id = to_id(meta.get("id")) or 0
         if not await is_reviewer(deps, team_id, user_id):
             log.warning("edit of tip %s refused: %s is not a reviewer", tip_id, user_id)
             await ack(response_action="errors", errors={TipBlock.TITLE: t(NOT_A_REVIEWER)})
@@ -276,10 +282,8 @@ def register(router: Router) -> None:
         _tip, changed = edited
         if changed:
             await refresh_card(deps, team_id, tip_id)
-            offset = meta.get("o")
-            await _refresh_list(
-                deps, t, team_id, meta.get("u"), int(offset) if isinstance(offset, int) else None
-            )
+            await _refresh_list(deps, t, team_id, _list_url(meta), to_offset(meta.get("o")))
+        await after_review_submission(deps, t, team_id, user_id, view, meta, _tip.author_id)
 
     @router.action(TipAction.REVIEW_PAGE)
     async def review_page(
@@ -294,7 +298,6 @@ def register(router: Router) -> None:
         team_id, user_id = _ids(body)
         if not await is_reviewer(deps, team_id, user_id):
             raise NotAuthorized(NOT_A_REVIEWER)
-        raw = str(action.get("value") or "0")
-        offset = int(raw) if raw.isdigit() else 0
+        offset = to_offset(action.get("value")) or 0
         text, blocks = await review_list(deps, t, team_id, offset)
         await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")

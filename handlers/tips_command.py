@@ -16,6 +16,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
+from bot import outbox
 from bot.commands import fold
 from bot.db.tips_models import TipSource
 from bot.deps import Deps
@@ -31,7 +32,8 @@ from bot.domain.tips import (
 from bot.errors import NotAuthorized, UserFacingError
 from bot.i18n import N_, Translator
 from bot.ids import TipAction
-from bot.slack_text import channel_link
+from bot.slack_text import channel_link, escape
+from bot.slack_values import to_offset
 from bot.tip_delivery import post_missing_cards, workspace_translator
 from bot.tip_reviewers import channel_members, forget, is_reviewer
 from bot.tips_commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
@@ -209,12 +211,8 @@ def _slot_text(t: Translator, weekday: int, hour: int, minute: int) -> str:
 
 
 async def _announce(req: CommandRequest, channel: str, text: str) -> None:
-    try:
-        await req.client.chat_postMessage(channel=channel, text=text)
-    except SlackApiError as exc:
-        log.warning(
-            "could not announce tips settings in %s: %s", channel, exc.response.get("error")
-        )
+    """Posted in the channel for everyone there; kept and retried if Slack fails now."""
+    await outbox.call(req.deps, req.team_id, "chat.postMessage", channel=channel, text=text)
 
 
 async def _setup(req: CommandRequest) -> None:
@@ -285,7 +283,7 @@ async def _setup(req: CommandRequest) -> None:
         except ValueError as exc:
             raise UserFacingError(
                 N_("I don't understand “{word}”. Give a day and a time, e.g. `friday 10:00`."),
-                word=str(exc)[:40],
+                word=escape(str(exc)[:40]),
             ) from None
         channel = await _usable_channel(req)
         async with deps.db.begin() as session:
@@ -362,10 +360,9 @@ def register(router: Router) -> None:
         if not isinstance(value, dict):
             value = {}
         kind = str(value.get("k")) if value.get("k") in {"search", "latest", "mine"} else "latest"
-        raw_offset = value.get("o")
-        offset = raw_offset if isinstance(raw_offset, int) else 0
+        offset = to_offset(value.get("o")) or 0
         query = str(value.get("q") or "")[:300]
         team_id = str((body.get("team") or {}).get("id") or "")
         user_id = str((body.get("user") or {}).get("id") or "")
-        text, blocks = await _list_blocks(deps, t, team_id, user_id, kind, query, max(0, offset))
+        text, blocks = await _list_blocks(deps, t, team_id, user_id, kind, query, offset)
         await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")

@@ -231,7 +231,7 @@ async def test_libraries_list_add_load_remove(running_app: RunningApp) -> None:
     assert "Kronoby bibliotek finns inte längre på listan" in all_text(resp.json)
     resp = await app.sender.command("/fika", "bibliotek remove Kronoby bibliotek", user_id=BO)
     await app.settle()
-    assert "bara Fikas admins" in _responses(app, resp.response_url)
+    assert "bara Fikas administratörer" in _responses(app, resp.response_url)
 
     async with app.deps.db() as session:
         libraries = {lib.name_sv: lib for lib in await session.scalars(select(Library))}

@@ -111,10 +111,10 @@ async def test_schedule_and_size_change_and_say_when_the_next_round_is(
         "/fika", "schema torsdag 13:30 varannan vecka", user_id=ADMIN, channel_id=CHANNEL
     )
     text = all_text(resp.json)
-    assert "var 2:e torsdag kl. 13:30" in text
+    assert "torsdagar kl. 13:30 med 2 veckors mellanrum" in text
     assert "Nästa runda: torsdag 3 december kl. 13:30" in text
     await app.settle()
-    assert "var 2:e torsdag kl. 13:30" in all_text(app.fake.messages(CHANNEL)[-1])
+    assert "torsdagar kl. 13:30 med 2 veckors mellanrum" in all_text(app.fake.messages(CHANNEL)[-1])
     resp = await app.sender.command("/fika", "storlek 3", user_id=ADMIN, channel_id=CHANNEL)
     assert "i grupper om 3" in all_text(resp.json)
     async with app.deps.db() as session:
@@ -285,7 +285,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
     member = PEOPLE[1].user_id  # aino, fi-FI, in the channel but not an admin
     resp = await app.sender.command("/fika", "start", user_id=OUTSIDER, channel_id=CHANNEL)
     await app.settle()
-    assert "bara Fikas admins" in _responses(app, resp.response_url)
+    assert "bara Fikas administratörer" in _responses(app, resp.response_url)
     assert await _count(app, CoffeeProgram) == 0
     assert fake.calls_to("conversations.join") == []
     assert fake.calls_to("chat.postMessage") == []
@@ -293,10 +293,10 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
     await start_program(app)
     posts_before = len(fake.calls_to("chat.postMessage"))
     for who, text, expected in (
-        (OUTSIDER, "pair-now", "bara Fikas admins"),
+        (OUTSIDER, "pair-now", "bara Fikas administratörer"),
         (member, "parita-nyt", "vain Fikan ylläpitäjät"),
         (member, "stats", "vain Fikan ylläpitäjät"),
-        (OUTSIDER, "stats csv", "bara Fikas admins"),
+        (OUTSIDER, "stats csv", "bara Fikas administratörer"),
         (member, "schedule friday 10:00", "vain Fikan ylläpitäjät"),
         (member, "size 4", "vain Fikan ylläpitäjät"),
         (member, "stop", "vain Fikan ylläpitäjät"),

@@ -94,6 +94,15 @@ async def send_followup(deps: Deps, group_id: int) -> str:
         return SENT
 
 
+async def standing(deps: Deps, group_id: int, user_id: str) -> str:
+    """Whether the person may answer for the group: "member", "not_member" or "not_found"."""
+    async with deps.db() as session:
+        group = await rounds_db.get_group(session, group_id)
+    if group is None:
+        return "not_found"
+    return "member" if rounds_db.is_member(group, user_id) else "not_member"
+
+
 @dataclass(frozen=True)
 class AnswerResult:
     status: str  # "won" | "lost" | "not_member" | "not_found"

@@ -11,7 +11,7 @@ from bot.coffee.channel import is_channel_member
 from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
 from bot.deps import Deps
 from bot.directory import translator_for
-from bot.domain.participants import participations
+from bot.domain.participants import get_participant, participations
 from bot.domain.programs import active_programs, next_round
 from bot.views.coffee import welcome_blocks, welcome_text
 
@@ -61,3 +61,21 @@ async def programs_of(deps: Deps, team_id: str, user_id: str) -> list[CoffeeProg
         elif await is_channel_member(deps, program.channel_id, user_id):
             found.append(program)
     return found
+
+
+async def own_program(
+    deps: Deps, team_id: str, user_id: str, program_id: int | None
+) -> CoffeeProgram | None:
+    """The active program `program_id` of this workspace if the person has a standing in it: a
+    stored row (having left included) or a place in its channel. A button or form naming
+    someone else's program, or another workspace's, gets None."""
+    if program_id is None:
+        return None
+    async with deps.db() as session:
+        program = await session.get(CoffeeProgram, program_id)
+        if program is None or program.team_id != team_id or not program.active:
+            return None
+        row = await get_participant(session, program.id, user_id)
+    if row is None and not await is_channel_member(deps, program.channel_id, user_id):
+        return None
+    return program

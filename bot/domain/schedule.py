@@ -233,7 +233,8 @@ def parse_interval(text: str) -> int:
         return 1
     number = _NUMBER.search(text)
     if number:
-        n = int(number.group(1))
+        digits = number.group(1)
+        n = int(digits) if len(digits) <= 3 else MAX_INTERVAL_WEEKS + 1  # no 4000-digit ints
     else:
         n = next((v for word, v in _ORDINAL_WORDS.items() if word in text.split()), 1)
         week_words = ("week", "vecka", "veckor", "viikko", "viikon", "weekly", "varje", "joka")

@@ -18,6 +18,7 @@ from bot.db.tips_models import Tip, TipSource
 from bot.domain.tips import STATUS_LABELS, category_label_key
 from bot.errors import UserFacingError
 from bot.i18n import N_, Translator
+from bot.slack_text import escape
 
 # Spreadsheet programs run cells starting with these as formulas ("CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +58,7 @@ def _parse_date(text: str) -> date:
     except ValueError:
         raise UserFacingError(
             N_("I don't understand the date “{text}”. Write dates as YYYY-MM-DD."),
-            text=text[:40],
+            text=escape(text[:40]),
         ) from None
 
 

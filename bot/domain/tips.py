@@ -132,7 +132,7 @@ def plain_from_slack(text: str | None, names: Mapping[str, str] | None = None) -
 
 
 def mentioned_user_ids(text: str | None) -> list[str]:
-    return re.findall(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", text or "")
+    return re.findall(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>", text or "")
 
 
 def prefill_from_text(text: str) -> tuple[str, str]:
@@ -219,7 +219,7 @@ def validate_tip(
     library_name = clean_line(library_other) or None
     chosen = (library or "").strip()
     if chosen and chosen != OTHER_LIBRARY:
-        if chosen.isdigit():
+        if chosen.isascii() and chosen.isdigit() and len(chosen) <= 9:
             library_id = int(chosen)
             library_name = None
         else:

@@ -9,7 +9,7 @@ from bot.db.models import Library
 from bot.domain.libraries import library_label
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.slack_text import truncate
+from bot.slack_text import escape_within, truncate
 
 Block = dict[str, Any]
 
@@ -37,8 +37,9 @@ def _modal(
 
 
 def library_option(library: Library, locale: str) -> Block:
+    label = library_label(library, locale, with_municipality=True)
     return {
-        "text": _plain(library_label(library, locale, with_municipality=True), 75),
+        "text": _plain(escape_within(label, 75), 75),
         "value": str(library.id),
     }
 

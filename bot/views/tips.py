@@ -32,7 +32,7 @@ from bot.domain.tips import (
 )
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import TipAction, TipBlock, TipView
-from bot.slack_text import escape, mention, truncate
+from bot.slack_text import escape, escape_within, mention, truncate
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -56,12 +56,7 @@ STATUS_EMOJI = {
 
 def esc(text: str | None, limit: int) -> str:
     """Escaped text that is at most `limit` characters long once escaped."""
-    raw = text or ""
-    escaped = escape(raw)
-    while len(escaped) > limit:
-        raw = truncate(raw, max(1, len(raw) - (len(escaped) - limit) - 1))
-        escaped = escape(raw)
-    return escaped
+    return escape_within(text, limit)
 
 
 def _plain(text: str) -> Block:
@@ -97,6 +92,11 @@ def _button(
 
 def _option(text: str, value: str) -> Block:
     return {"text": _plain(truncate(text, 75)), "value": value}
+
+
+def _user_option(text: str, value: str) -> Block:
+    """An option whose label someone typed (a library's name)."""
+    return {"text": _plain(esc(text, 75)), "value": value}
 
 
 def category_name(t: Translator, key: str) -> str:
@@ -207,7 +207,7 @@ def library_select(
         "action_id": TipBlock.VALUE,
         "placeholder": _plain(t("Choose your library")),
     }
-    options = [_option(lib.display_name(t.locale), str(lib.id)) for lib in libraries]
+    options = [_user_option(lib.display_name(t.locale), str(lib.id)) for lib in libraries]
     if len(options) < 100:
         element["options"] = [*options, other]
     else:
@@ -218,7 +218,7 @@ def library_select(
         for name, group in sorted(groups.items()):
             for start in range(0, len(group), 100):
                 option_groups.append(
-                    {"label": _plain(truncate(name, 75)), "options": group[start : start + 100]}
+                    {"label": _plain(esc(name, 75)), "options": group[start : start + 100]}
                 )
         option_groups = option_groups[:99]
         option_groups.append({"label": _plain(t("Not in the list")), "options": [other]})

@@ -1,0 +1,403 @@
+"""The App Home tab: published when the person opens it, and its buttons.
+
+Each button does what the matching command does, through the same functions and with the same
+checks, and then republishes the Home with the command's answer at the top. Nothing a click
+carries is trusted: program ids are looked up in the clicker's workspace, and every button of
+the reviewers' part checks `is_reviewer` on the server, click by click.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.coffee.people import programs_of
+from bot.db.coffee_models import CoffeeProgram
+from bot.db.tips_models import TipStatus
+from bot.deps import Deps
+from bot.domain.home import parse_page_value, set_message_language
+from bot.domain.tips import decide, get_tip
+from bot.errors import UserFacingError
+from bot.home import FROM_HOME, Notice, forget_figures, refresh_home, review_view
+from bot.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.ids import HomeAction, HomeView
+from bot.slack_values import to_id, to_offset
+from bot.tip_delivery import notify_author, refresh_card
+from bot.tip_reviewers import is_reviewer
+from bot.views.home import home_pages, message_view, review_list_state
+from bot.views.tips import decision_line, edit_modal, esc, reject_modal
+from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_pause_modal, open_profile_modal
+from handlers.fika_command import join_program, leave_programs, resume_programs
+from handlers.router import Router
+from handlers.tip_review import NO_SUCH_TIP, NOT_A_REVIEWER, already_decided, parse_value
+
+log = logging.getLogger(__name__)
+
+PROGRAM_ENDED = N_("This coffee-break program has ended.")
+LANGUAGE_SET = N_("Done! Fika now writes to you in {language}.")
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    user, team = _dict(body.get("user")), _dict(body.get("team"))
+    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
+
+
+def _modal_id(body: dict[str, Any]) -> str | None:
+    """The review list modal a click came from, if it came from one opened for the clicker
+    (a modal is only ever redrawn for the person it was opened for)."""
+    view = _dict(body.get("view"))
+    if _dict(body.get("container")).get("type") != "view" or view.get("type") != "modal":
+        return None
+    _, owner = review_list_state(view)
+    _, user_id = _ids(body)
+    if view.get("callback_id") != HomeView.REVIEW or not owner or owner != user_id:
+        return None
+    return str(view.get("id") or "") or None
+
+
+def _trigger(body: dict[str, Any]) -> str:
+    return str(body.get("trigger_id") or "")
+
+
+async def _slack(call: Awaitable[Any]) -> bool:
+    """A views.* call whose failure (an expired trigger, a closed modal) is only logged."""
+    try:
+        await call
+    except SlackApiError as exc:
+        log.warning("Home view call failed: %s", exc.response.get("error"))
+        return False
+    return True
+
+
+async def _on_home(
+    deps: Deps,
+    t: Translator,
+    body: dict[str, Any],
+    work: Callable[[str, str], Awaitable[Notice]],
+) -> None:
+    """Do `work(team_id, user_id)` and republish the Home with its answer (or the refusal)."""
+    team_id, user_id = _ids(body)
+    if not team_id or not user_id:
+        return
+    notice: Notice
+    try:
+        notice = await work(team_id, user_id)
+    except UserFacingError as exc:
+        notice = t(exc.message, **exc.params)
+    await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), notice)
+
+
+async def _program(deps: Deps, team_id: str, value: object) -> CoffeeProgram:
+    """The running program a button names, in the clicker's workspace."""
+    program_id = to_id(value)
+    async with deps.db() as session:
+        program = await session.get(CoffeeProgram, program_id) if program_id else None
+    if program is None or program.team_id != team_id or not program.active:
+        raise UserFacingError(PROGRAM_ENDED)
+    return program
+
+
+async def _taking_part(deps: Deps, team_id: str, user_id: str, program: CoffeeProgram) -> None:
+    """Pause and Leave apply to programs the person is in, as `/fika pause` and `/fika leave`."""
+    if all(p.id != program.id for p in await programs_of(deps, team_id, user_id)):
+        raise UserFacingError(NOT_IN_A_PROGRAM)
+
+
+# ---------------------------------------------------------------------------- reviewers
+
+
+async def _refuse_reviewer(
+    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], what: str
+) -> None:
+    """A non-reviewer's click on a reviewer's button: nothing changes, they are told politely
+    (in the modal the click came from, else at the top of their Home)."""
+    team_id, user_id = _ids(body)
+    log.warning("%s refused: %s is not a reviewer", what, user_id)
+    modal = _modal_id(body)
+    refusal = t(NOT_A_REVIEWER)
+    if modal is not None and await _slack(
+        client.views_update(view_id=modal, view=message_view(t, t("Tips to review"), refusal))
+    ):
+        return
+    await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), refusal)
+
+
+async def _show_review(
+    deps: Deps,
+    client: AsyncWebClient,
+    t: Translator,
+    body: dict[str, Any],
+    offset: int,
+    notice: str | None = None,
+) -> None:
+    """The review list: redrawn in the modal the click came from, else opened."""
+    team_id, user_id = _ids(body)
+    view = await review_view(deps, t, team_id, user_id, offset, notice)
+    modal = _modal_id(body)
+    if modal is not None:
+        await _slack(client.views_update(view_id=modal, view=view))
+    else:
+        await _slack(client.views_open(trigger_id=_trigger(body), view=view))
+
+
+def _list_offset(body: dict[str, Any]) -> int:
+    offset, _ = review_list_state(body.get("view"))
+    return offset
+
+
+# ---------------------------------------------------------------------------- listeners
+
+
+def register(router: Router) -> None:
+    @router.event("app_home_opened")
+    async def home_opened(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
+        if event.get("tab") != "home":
+            return
+        team_id = str(body.get("team_id") or event.get("team") or "")
+        user_id = str(event.get("user") or "")
+        if team_id and user_id:
+            await refresh_home(deps, team_id, user_id)
+
+    # -------------------------------------------------------------------- coffee
+
+    @router.action(HomeAction.JOIN)
+    async def join(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+
+        async def work(team_id: str, user_id: str) -> Notice:
+            program = await _program(deps, team_id, action.get("value"))
+            return await join_program(deps, t, user_id, program)
+
+        await _on_home(deps, t, body, work)
+
+    @router.action(HomeAction.LEAVE)
+    async def leave(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+
+        async def work(team_id: str, user_id: str) -> Notice:
+            program = await _program(deps, team_id, action.get("value"))
+            await _taking_part(deps, team_id, user_id, program)
+            return await leave_programs(deps, t, user_id, [program])
+
+        await _on_home(deps, t, body, work)
+
+    @router.action(HomeAction.RESUME)
+    async def resume(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+
+        async def work(team_id: str, user_id: str) -> Notice:
+            program = await _program(deps, team_id, action.get("value"))
+            return await resume_programs(deps, t, team_id, user_id, program_id=program.id)
+
+        await _on_home(deps, t, body, work)
+
+    @router.action(HomeAction.PAUSE)
+    async def pause(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        """The welcome DM's pause modal (a date picker) for this program; its submission
+        pauses and refreshes the Home."""
+        await ack()
+        team_id, user_id = _ids(body)
+        if not team_id or not user_id:
+            return
+        try:
+            program = await _program(deps, team_id, action.get("value"))
+            await _taking_part(deps, team_id, user_id, program)
+        except UserFacingError as exc:
+            notice = t(exc.message, **exc.params)
+            await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), notice)
+            return
+        await _slack(open_pause_modal(deps, client, t, program.id, _trigger(body)))
+
+    # -------------------------------------------------------------------- profile
+
+    @router.action(HomeAction.PROFILE)
+    async def profile(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+    ) -> None:
+        """The `/fika profile` modal; its submission refreshes the Home (in the new language)."""
+        await ack()
+        team_id, user_id = _ids(body)
+        if team_id and user_id:
+            await _slack(open_profile_modal(deps, client, t, team_id, user_id, _trigger(body)))
+
+    @router.action(HomeAction.LANGUAGE)
+    async def language(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        await ack()
+        choice = str(_dict(action.get("selected_option")).get("value") or "")
+
+        async def work(team_id: str, user_id: str) -> Notice:
+            async with deps.db.begin() as session:
+                locale = await set_message_language(
+                    session, team_id, user_id, choice, deps.settings.default_locale
+                )
+            # Said in the new language: the Home is drawn in it.
+            name = LANGUAGE_NAMES.get(locale, locale)
+            return lambda new_t: "✅ " + new_t(LANGUAGE_SET, language=name)
+
+        await _on_home(deps, t, body, work)
+
+    @router.action(HomeAction.PAGE)
+    async def page(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
+        await ack()
+        team_id, user_id = _ids(body)
+        which, offset = parse_page_value(action.get("value"))
+        pages = home_pages(body.get("view")).moved(which, offset)
+        await refresh_home(deps, team_id, user_id, pages)
+
+    # -------------------------------------------------------------------- reviewers
+
+    @router.action(HomeAction.REVIEW)
+    async def review(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+    ) -> None:
+        """`/tips review` in a modal."""
+        await ack()
+        team_id, user_id = _ids(body)
+        if not await is_reviewer(deps, team_id, user_id):
+            await _refuse_reviewer(deps, client, t, body, "review list")
+            return
+        await _show_review(deps, client, t, body, 0)
+
+    @router.action(HomeAction.REVIEW_PAGE)
+    async def review_page(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        team_id, user_id = _ids(body)
+        if not await is_reviewer(deps, team_id, user_id):
+            await _refuse_reviewer(deps, client, t, body, "review list page")
+            return
+        await _show_review(deps, client, t, body, to_offset(action.get("value")) or 0)
+
+    @router.action(HomeAction.REVIEW_APPROVE)
+    async def review_approve(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        """Approve, as on the review card: one decision however many clicks, card updated,
+        author told."""
+        await ack()
+        team_id, user_id = _ids(body)
+        if not await is_reviewer(deps, team_id, user_id):
+            await _refuse_reviewer(deps, client, t, body, "approve")
+            return
+        offset = _list_offset(body)
+        try:
+            tip_id, offset_in_value = parse_value(action.get("value"))
+        except UserFacingError as exc:
+            await _show_review(deps, client, t, body, offset, t(exc.message, **exc.params))
+            return
+        offset = offset_in_value if offset_in_value is not None else offset
+        async with deps.db.begin() as session:
+            decision = await decide(
+                session, team_id, tip_id, actor_id=user_id, approve=True, note=None, now=deps.now()
+            )
+        if decision is None:
+            await _show_review(deps, client, t, body, offset, t(NO_SUCH_TIP))
+            return
+        tip = decision.tip
+        await refresh_card(deps, team_id, tip_id)
+        if decision.decided_now:
+            forget_figures(deps)  # "tips approved" counts it at once
+            await notify_author(deps, team_id, tip_id)
+            notice = f"*{esc(tip.title, 300)}*\n{decision_line(t, tip, deps.settings.tz)}"
+        else:
+            notice = already_decided(t, tip)
+        await _show_review(deps, client, t, body, offset, notice)
+        await refresh_home(deps, team_id, user_id)
+        if tip.author_id != user_id:
+            await refresh_home(deps, team_id, tip.author_id)
+
+    async def _push_review_modal(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+        *,
+        reject: bool,
+    ) -> None:
+        """Reject (asks for a reason) or Edit: the card's modal, pushed over the review list;
+        its submission is handled by `handlers.tip_review`, which redraws the list."""
+        team_id, user_id = _ids(body)
+        if not await is_reviewer(deps, team_id, user_id):
+            await _refuse_reviewer(deps, client, t, body, "reject" if reject else "edit")
+            return
+        offset = _list_offset(body)
+        try:
+            tip_id, offset_in_value = parse_value(action.get("value"))
+        except UserFacingError as exc:
+            await _show_review(deps, client, t, body, offset, t(exc.message, **exc.params))
+            return
+        offset = offset_in_value if offset_in_value is not None else offset
+        async with deps.db() as session:
+            tip = await get_tip(session, team_id, tip_id)
+        if tip is None:
+            await _show_review(deps, client, t, body, offset, t(NO_SUCH_TIP))
+            return
+        if reject and tip.status != TipStatus.PENDING.value:
+            await _show_review(deps, client, t, body, offset, already_decided(t, tip))
+            return
+        meta = {"id": tip_id, "o": offset, "u": None, FROM_HOME: 1}
+        view = reject_modal(t, tip, meta) if reject else edit_modal(t, tip, meta)
+        if _modal_id(body) is not None:
+            await _slack(client.views_push(trigger_id=_trigger(body), view=view))
+        else:
+            await _slack(client.views_open(trigger_id=_trigger(body), view=view))
+
+    @router.action(HomeAction.REVIEW_REJECT)
+    async def review_reject(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        await _push_review_modal(body, action, client, deps, t, reject=True)
+
+    @router.action(HomeAction.REVIEW_EDIT)
+    async def review_edit(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        await _push_review_modal(body, action, client, deps, t, reject=False)
