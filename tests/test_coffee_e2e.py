@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.db.coffee_models import CoffeeGroup, CoffeeParticipant, CoffeeProgram, CoffeeRound
 from bot.ids import Coffee
 from jobs import followups as followups_job
+from jobs import retry_calls as retry_calls_job
 from tests.coffee_support import (
     ADMIN,
     BY_ID,
@@ -271,6 +272,31 @@ async def test_follow_up_buttons_record_one_answer_and_show_who_answered(
     assert (groups[second.id].outcome, groups[second.id].tip_wish_by) == ("met", c)
     assert sum(g.outcome is not None for g in groups.values()) == 2
     assert "💡" in all_text(marked_messages(fake, second.id, "fika_followup")[0])
+
+
+async def test_follow_up_message_update_is_retried_when_slack_fails(
+    running_app: RunningApp, clock: FakeClock
+) -> None:
+    """The answer is stored at once; the message showing it is retried, not dropped."""
+    app = running_app
+    fake = app.fake
+    await workspace(app)
+    await start_program(app)
+    await _pair_now(app)
+    clock.advance(timedelta(days=4))
+    await followups_job.run(app.deps)
+    dm = sorted(group_dms(fake), key=lambda c: c.id)[0]
+    message = copy.deepcopy(marked_messages(fake, dm.id, "fika_followup")[0])
+    a = humans(dm, fake)[0]
+
+    fake.fail_next("chat.update", error="internal_error", status=500, times=3)
+    await app.sender.block_action(a, Coffee.FOLLOWUP_MET, message=message)
+    await app.settle()
+    assert f"<@{a}>" not in all_text(marked_messages(fake, dm.id, "fika_followup")[0])
+
+    clock.advance(timedelta(minutes=5))
+    assert await retry_calls_job.run(app.deps) == 1
+    assert f"<@{a}>" in all_text(marked_messages(fake, dm.id, "fika_followup")[0])
 
 
 # ------------------------------------------------------------------------------ refusals

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError
-
+from bot import outbox
 from bot.coffee.delivery import (
     FAILED,
     FOLLOWUP,
@@ -19,7 +18,6 @@ from bot.coffee.delivery import (
     find_marked,
     guarded,
     marked,
-    slack_error,
 )
 from bot.coffee.locks import exclusive
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
@@ -138,8 +136,8 @@ async def answer(
     ts = group.followup_ts or message_ts
     if channel and ts:
         text, blocks = followup_blocks(group, await _round_day(deps, group))
-        try:
-            await deps.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            log.warning("follow-up of group %s not updated: %s", group_id, slack_error(exc))
+        # Through the outbox: the group should see who answered even if Slack hiccups now.
+        await outbox.call(
+            deps, group.team_id, "chat.update", channel=channel, ts=ts, text=text, blocks=blocks
+        )
     return AnswerResult("won" if won else "lost", group)
