@@ -19,7 +19,7 @@ LEAVE = Subcommand(
 )
 PAUSE = Subcommand(
     name="pause",
-    summary=N_("Take a break; you are paired again after it by yourself."),
+    summary=N_("Take a break; you are paired again automatically afterwards."),
     aliases={"sv": "paus", "fi": "tauko"},
     args=N_("<N weeks | YYYY-MM-DD>"),
 )

@@ -203,10 +203,9 @@ def register(router: Router) -> None:
         await ack()
         async with deps.db.begin() as session:
             added, updated = await load_libraries(session, team_id, rows)
-        text = t.ngettext(
-            "Libraries loaded: {n} new, {updated} updated.",
-            "Libraries loaded: {n} new, {updated} updated.",
-            added,
+        text = t(
+            "Libraries loaded. New: {added}. Updated: {updated}.",
+            added=t.number(added),
             updated=t.number(updated),
         )
         await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)

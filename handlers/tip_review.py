@@ -79,7 +79,7 @@ def already_decided(t: Translator, tip: Tip) -> str:
     who = mention(tip.decided_by) if tip.decided_by else "—"
     if tip.status == TipStatus.APPROVED.value:
         return t("This tip was already approved by {who}.", who=who)
-    return t("This tip was already declined by {who}.", who=who)
+    return t("This tip was already rejected by {who}.", who=who)
 
 
 async def _refresh_list(
@@ -199,7 +199,7 @@ def register(router: Router) -> None:
         if not decision.decided_now:
             await ack(
                 response_action="update",
-                view=message_modal(t, t("Decline tip"), already_decided(t, decision.tip)),
+                view=message_modal(t, t("Reject tip"), already_decided(t, decision.tip)),
             )
             return
         await ack()

@@ -199,7 +199,7 @@ async def test_libraries_list_add_load_remove(running_app: RunningApp) -> None:
     resp = await app.sender.view_submission(ADMIN, modal, values(csv_text.rsplit("\n", 2)[0]))
     assert resp.status == 200 and not resp.text
     await app.settle()
-    assert "1 nytt, 1 uppdaterade" in all_text(fake.dm_messages(ADMIN)[-1])
+    assert "Nya: 1. Uppdaterade: 1." in all_text(fake.dm_messages(ADMIN)[-1])
 
     # A non-admin submitting the same modal changes nothing.
     resp = await app.sender.view_submission(BO, modal, values("Korsholms bibliotek,,Korsholm"))

@@ -13,7 +13,7 @@ from bot.i18n import N_
 
 PARTICIPATION = N_("Participation")
 DIVERSITY = N_("Diversity and interaction")
-RESOURCE_SMART = N_("The resource-smart library")
+RESOURCE_SMART = N_("Resource-smart library")
 DIGITAL_INCLUSION = N_("Digital inclusion")
 
 # key → (theme, question)
@@ -40,7 +40,10 @@ STARTERS: dict[str, tuple[str, str]] = {
     ),
     "diversity-encounter": (
         DIVERSITY,
-        N_("Tell about a meeting with a patron that taught you something about your community."),
+        N_(
+            "Tell each other about a meeting with a patron that taught you something about "
+            "your community."
+        ),
     ),
     "resource-lending": (
         RESOURCE_SMART,

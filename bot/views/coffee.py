@@ -281,7 +281,7 @@ def intro_section(
     lines = [t("☕ *Time for fika!* This round you meet:")]
     for person in people:
         library = person.library(t.locale)
-        where = escape(library) if library else t("library not told yet")
+        where = escape(library) if library else t("library not set yet")
         lines.append(f"• {mention(person.user_id)} – {where}")
     if proposer:
         lines.append("")
@@ -558,13 +558,13 @@ def status_blocks(
     profile = [
         t(
             "*Your library:* {library}",
-            library=escape(library.display_name(t.locale)) if library else t("not told yet"),
+            library=escape(library.display_name(t.locale)) if library else t("not set yet"),
         ),
         t(
             "*You chat in:* {languages}",
             languages=t.list(_language_names(chat_languages))
             if chat_languages
-            else t("not told yet"),
+            else t("not set yet"),
         ),
         t(
             "*Messages to you in:* {language}",
@@ -584,7 +584,7 @@ def profile_saved_text(
             t("✅ Your Fika profile is saved."),
             t(
                 "*Your library:* {library}",
-                library=escape(library_name) if library_name else t("not told yet"),
+                library=escape(library_name) if library_name else t("not set yet"),
             ),
             t("*You chat in:* {languages}", languages=t.list(_language_names(languages))),
             t(

@@ -215,11 +215,11 @@ def _profile_blocks(t: Translator, data: HomeData) -> list[Block]:
     lines = [
         t(
             "*Your library:* {library}",
-            library=escape(library) if library else t("not told yet"),
+            library=escape(library) if library else t("not set yet"),
         ),
         t(
             "*You chat in:* {languages}",
-            languages=t.list(languages) if languages else t("not told yet"),
+            languages=t.list(languages) if languages else t("not set yet"),
         ),
         t(
             "*Messages to you in:* {language}",

@@ -373,7 +373,7 @@ def reject_modal(t: Translator, tip: Tip, metadata: Mapping[str, Any]) -> View:
     return {
         "type": "modal",
         "callback_id": TipView.REJECT,
-        "title": _plain(truncate(t("Decline tip"), 24)),
+        "title": _plain(truncate(t("Reject tip"), 24)),
         "submit": _plain(truncate(t("Send"), 24)),
         "close": _plain(truncate(t("Cancel"), 24)),
         "private_metadata": encode_metadata(metadata),
@@ -386,7 +386,7 @@ def reject_modal(t: Translator, tip: Tip, metadata: Mapping[str, Any]) -> View:
                     None,
                     NOTE_MAX,
                     multiline=True,
-                    placeholder=t("Kindly: why not, and what would make it work?"),
+                    placeholder=t("A kind word: why not, and what would make it work?"),
                 ),
             ),
         ],
