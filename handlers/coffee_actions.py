@@ -20,14 +20,9 @@ from bot.slack_text import channel_link
 from bot.slack_values import to_id
 from bot.views.coffee import answer_reply, tip_wish_reply
 from handlers.coffee_profile import open_pause_modal, open_profile_modal
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_modal import open_tip_modal
-
-
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
-    return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
 
 
 def _container(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -55,7 +50,7 @@ async def _followup_click(
     outcome: str,
     tip_wish: bool = False,
 ) -> None:
-    user_id, _ = _ids(body)
+    _, user_id = actor(body)
     group_id = to_id(action.get("value"))
     if group_id is None:
         return
@@ -77,7 +72,7 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         await ack()
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         await open_profile_modal(deps, client, t, team_id, user_id, str(body.get("trigger_id")))
 
     @router.action(Coffee.WELCOME_PAUSE)
@@ -104,7 +99,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         program_id = to_id(action.get("value"))
         program = await own_program(deps, team_id, user_id, program_id)
         if program is None:
@@ -157,7 +152,7 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         # The tip form opens first (body["trigger_id"] lives 3 s), for the group's people only.
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         group_id = to_id(action.get("value"))
         if group_id is None:
             return

@@ -28,6 +28,7 @@ from bot.slack_text import escape
 from bot.slack_values import to_offset
 from bot.views.coffee import libraries_blocks
 from bot.views.coffee_modals import library_add_modal, library_load_modal
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest
 
@@ -100,12 +101,6 @@ def _value(view: dict[str, Any], block_id: str, action_id: str) -> str:
     return str(((values.get(block_id) or {}).get(action_id) or {}).get("value") or "")
 
 
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
-    return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
-
-
 def register(router: Router) -> None:
     @router.action(Coffee.LIBRARIES_PAGE)
     async def page(
@@ -117,7 +112,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         number = to_offset(action.get("value")) or 1
         admin = await is_admin(deps, team_id, user_id)
         blocks = await _list_blocks(deps, t, team_id, admin, number)
@@ -128,7 +123,7 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         await ack()
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         await require_admin(deps, team_id, user_id)
         await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_add_modal(t))
 
@@ -137,7 +132,7 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         await ack()
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         await require_admin(deps, team_id, user_id)
         await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_load_modal(t))
 
@@ -145,7 +140,7 @@ def register(router: Router) -> None:
     async def add_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_admin(deps, team_id, user_id):
             await ack(
                 response_action="errors", errors={CoffeeBlock.LIBRARY_NAME_SV: t(ADMINS_ONLY)}
@@ -180,7 +175,7 @@ def register(router: Router) -> None:
     async def load_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        user_id, team_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_admin(deps, team_id, user_id):
             await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_CSV: t(ADMINS_ONLY)})
             return

@@ -8,22 +8,17 @@ from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
 from bot import outbox
-from bot.coffee.channel import is_channel_member
-from bot.coffee.people import programs_of
+from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
 from bot.coffee.rounds import pair_now
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.models import Library
-from bot.deps import Deps
 from bot.directory import ensure_member
 from bot.domain.coffee_stats import coffee_stats, parse_stats_args
 from bot.domain.members import member_locale, workspace_locale
 from bot.domain.participants import (
-    PAUSED,
     effective_status,
     parse_pause,
     participations,
-    set_active,
-    set_left,
     set_paused,
 )
 from bot.domain.programs import (
@@ -309,43 +304,11 @@ async def _single_program(req: CommandRequest) -> CoffeeProgram:
     )
 
 
-async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeProgram) -> str:
-    """Take part in `program` (again); the answer for the person. Also the Home's Join."""
-    now = deps.now()
-    async with deps.db.begin() as session:
-        await set_active(session, program, user_id, now)
-        nxt = await next_round(session, program, now)
-    text = t(
-        "You're in! Next round in {channel}: {when}.",
-        channel=channel_link(program.channel_id),
-        when=when(t, nxt.at, program.tz),
-    )
-    if not await is_channel_member(deps, program.channel_id, user_id):
-        text += " " + t(
-            "Join {channel} as well – the rounds pair the people in that channel.",
-            channel=channel_link(program.channel_id),
-        )
-    return text
-
-
 async def _join(req: CommandRequest) -> None:
     program = await _single_program(req)
     await req.ack()
     await req.reply(await join_program(req.deps, req.t, req.user_id, program))
     await refresh_home(req.deps, req.team_id, req.user_id)
-
-
-async def leave_programs(
-    deps: Deps, t: Translator, user_id: str, programs: list[CoffeeProgram]
-) -> str:
-    """Stop taking part in `programs`; the answer for the person. Also the Home's Leave."""
-    async with deps.db.begin() as session:
-        for program in programs:
-            await set_left(session, program, user_id, deps.now())
-    return t(
-        "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
-        channels=", ".join(channel_link(p.channel_id) for p in programs),
-    )
 
 
 async def _leave(req: CommandRequest) -> None:
@@ -371,32 +334,6 @@ async def _pause(req: CommandRequest) -> None:
         req.t("Enjoy your break! You are paired again from {day} on.", day=req.t.day(until))
     )
     await refresh_home(req.deps, req.team_id, req.user_id)
-
-
-async def resume_programs(
-    deps: Deps, t: Translator, team_id: str, user_id: str, program_id: int | None = None
-) -> str:
-    """End the person's breaks (in one program, or all); the answer. Also the Home's button."""
-    now = deps.now()
-    resumed: list[CoffeeProgram] = []
-    async with deps.db.begin() as session:
-        for program, participant in await participations(session, team_id, user_id):
-            if program_id is not None and program.id != program_id:
-                continue
-            today = local_today(now, program.tz)
-            if participant.status == PAUSED and effective_status(participant, today) == PAUSED:
-                await set_active(session, program, user_id, now)
-                resumed.append(program)
-        nexts = [await next_round(session, p, now) for p in resumed]
-    if not resumed:
-        return t("You are not on a break, so there is nothing to end.")
-    return t(
-        "Welcome back! Next round: {when}.",
-        when=t.list(
-            f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
-            for p, slot in zip(resumed, nexts, strict=True)
-        ),
-    )
 
 
 async def _resume(req: CommandRequest) -> None:

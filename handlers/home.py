@@ -16,7 +16,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coffee.people import programs_of
+from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.tips_models import TipStatus
 from bot.deps import Deps
@@ -32,7 +32,7 @@ from bot.tip_reviewers import is_reviewer
 from bot.views.home import home_pages, message_view, review_list_state
 from bot.views.tips import decision_line, edit_modal, esc, reject_modal
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_pause_modal, open_profile_modal
-from handlers.fika_command import join_program, leave_programs, resume_programs
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_review import NO_SUCH_TIP, NOT_A_REVIEWER, already_decided, parse_value
 
@@ -46,11 +46,6 @@ def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    user, team = _dict(body.get("user")), _dict(body.get("team"))
-    return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
-
-
 def _modal_id(body: dict[str, Any]) -> str | None:
     """The review list modal a click came from, if it came from one opened for the clicker
     (a modal is only ever redrawn for the person it was opened for)."""
@@ -58,7 +53,7 @@ def _modal_id(body: dict[str, Any]) -> str | None:
     if _dict(body.get("container")).get("type") != "view" or view.get("type") != "modal":
         return None
     _, owner = review_list_state(view)
-    _, user_id = _ids(body)
+    _, user_id = actor(body)
     if view.get("callback_id") != HomeView.REVIEW or not owner or owner != user_id:
         return None
     return str(view.get("id") or "") or None
@@ -85,7 +80,7 @@ async def _on_home(
     work: Callable[[str, str], Awaitable[Notice]],
 ) -> None:
     """Do `work(team_id, user_id)` and republish the Home with its answer (or the refusal)."""
-    team_id, user_id = _ids(body)
+    team_id, user_id = actor(body)
     if not team_id or not user_id:
         return
     notice: Notice
@@ -120,7 +115,7 @@ async def _refuse_reviewer(
 ) -> None:
     """A non-reviewer's click on a reviewer's button: nothing changes, they are told politely
     (in the modal the click came from, else at the top of their Home)."""
-    team_id, user_id = _ids(body)
+    team_id, user_id = actor(body)
     log.warning("%s refused: %s is not a reviewer", what, user_id)
     modal = _modal_id(body)
     refusal = t(NOT_A_REVIEWER)
@@ -140,7 +135,7 @@ async def _show_review(
     notice: str | None = None,
 ) -> None:
     """The review list: redrawn in the modal the click came from, else opened."""
-    team_id, user_id = _ids(body)
+    team_id, user_id = actor(body)
     view = await review_view(deps, t, team_id, user_id, offset, notice)
     modal = _modal_id(body)
     if modal is not None:
@@ -218,7 +213,7 @@ def register(router: Router) -> None:
         """The welcome DM's pause modal (a date picker) for this program; its submission
         pauses and refreshes the Home."""
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not team_id or not user_id:
             return
         try:
@@ -238,7 +233,7 @@ def register(router: Router) -> None:
     ) -> None:
         """The `/fika profile` modal; its submission refreshes the Home (in the new language)."""
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if team_id and user_id:
             await _slack(open_profile_modal(deps, client, t, team_id, user_id, _trigger(body)))
 
@@ -263,7 +258,7 @@ def register(router: Router) -> None:
     @router.action(HomeAction.PAGE)
     async def page(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         which, offset = parse_page_value(action.get("value"))
         pages = home_pages(body.get("view")).moved(which, offset)
         await refresh_home(deps, team_id, user_id, pages)
@@ -276,7 +271,7 @@ def register(router: Router) -> None:
     ) -> None:
         """`/tips review` in a modal."""
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_reviewer(deps, team_id, user_id):
             await _refuse_reviewer(deps, client, t, body, "review list")
             return
@@ -292,7 +287,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_reviewer(deps, team_id, user_id):
             await _refuse_reviewer(deps, client, t, body, "review list page")
             return
@@ -310,7 +305,7 @@ def register(router: Router) -> None:
         """Approve, as on the review card: one decision however many clicks, card updated,
         author told."""
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_reviewer(deps, team_id, user_id):
             await _refuse_reviewer(deps, client, t, body, "approve")
             return
@@ -352,7 +347,7 @@ def register(router: Router) -> None:
     ) -> None:
         """Reject (asks for a reason) or Edit: the card's modal, pushed over the review list;
         its submission is handled by `handlers.tip_review`, which redraws the list."""
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_reviewer(deps, team_id, user_id):
             await _refuse_reviewer(deps, client, t, body, "reject" if reject else "edit")
             return

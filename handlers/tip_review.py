@@ -41,6 +41,7 @@ from bot.views.tips import (
     reject_modal,
     review_list_blocks,
 )
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_modal import field_errors
 
@@ -51,11 +52,6 @@ NOT_A_REVIEWER = N_(
     "Nothing was changed."
 )
 NO_SUCH_TIP = N_("I can't find that tip any more.")
-
-
-def _ids(body: dict[str, Any]) -> tuple[str, str]:
-    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
-    return team, str((body.get("user") or {}).get("id") or "")
 
 
 def parse_value(value: object) -> tuple[int, int | None]:
@@ -119,7 +115,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
         if not await is_reviewer(deps, team_id, user_id):
             log.warning("approve of tip %s refused: %s is not a reviewer", tip_id, user_id)
@@ -152,7 +148,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
         if not await is_reviewer(deps, team_id, user_id):
             log.warning("reject of tip %s refused: %s is not a reviewer", tip_id, user_id)
@@ -173,7 +169,7 @@ def register(router: Router) -> None:
     async def reject_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
         if not await is_reviewer(deps, team_id, user_id):
@@ -218,7 +214,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
         if not await is_reviewer(deps, team_id, user_id):
             log.warning("edit of tip %s refused: %s is not a reviewer", tip_id, user_id)
@@ -234,7 +230,7 @@ def register(router: Router) -> None:
     async def edit_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
         if not await is_reviewer(deps, team_id, user_id):
@@ -295,7 +291,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = _ids(body)
+        team_id, user_id = actor(body)
         if not await is_reviewer(deps, team_id, user_id):
             raise NotAuthorized(NOT_A_REVIEWER)
         offset = to_offset(action.get("value")) or 0

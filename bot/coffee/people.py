@@ -11,9 +11,19 @@ from bot.coffee.channel import is_channel_member
 from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
 from bot.deps import Deps
 from bot.directory import translator_for
-from bot.domain.participants import get_participant, participations
+from bot.domain.participants import (
+    PAUSED,
+    effective_status,
+    get_participant,
+    participations,
+    set_active,
+    set_left,
+)
 from bot.domain.programs import active_programs, next_round
-from bot.views.coffee import welcome_blocks, welcome_text
+from bot.domain.schedule import local_today
+from bot.i18n import Translator
+from bot.slack_text import channel_link
+from bot.views.coffee import welcome_blocks, welcome_text, when
 
 log = logging.getLogger(__name__)
 
@@ -79,3 +89,61 @@ async def own_program(
     if row is None and not await is_channel_member(deps, program.channel_id, user_id):
         return None
     return program
+
+
+async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeProgram) -> str:
+    """Take part in `program` (again); the answer for the person. Also the Home's Join."""
+    now = deps.now()
+    async with deps.db.begin() as session:
+        await set_active(session, program, user_id, now)
+        nxt = await next_round(session, program, now)
+    text = t(
+        "You're in! Next round in {channel}: {when}.",
+        channel=channel_link(program.channel_id),
+        when=when(t, nxt.at, program.tz),
+    )
+    if not await is_channel_member(deps, program.channel_id, user_id):
+        text += " " + t(
+            "Join {channel} as well – the rounds pair the people in that channel.",
+            channel=channel_link(program.channel_id),
+        )
+    return text
+
+
+async def leave_programs(
+    deps: Deps, t: Translator, user_id: str, programs: list[CoffeeProgram]
+) -> str:
+    """Stop taking part in `programs`; the answer for the person. Also the Home's Leave."""
+    async with deps.db.begin() as session:
+        for program in programs:
+            await set_left(session, program, user_id, deps.now())
+    return t(
+        "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
+        channels=", ".join(channel_link(p.channel_id) for p in programs),
+    )
+
+
+async def resume_programs(
+    deps: Deps, t: Translator, team_id: str, user_id: str, program_id: int | None = None
+) -> str:
+    """End the person's breaks (in one program, or all); the answer. Also the Home's button."""
+    now = deps.now()
+    resumed: list[CoffeeProgram] = []
+    async with deps.db.begin() as session:
+        for program, participant in await participations(session, team_id, user_id):
+            if program_id is not None and program.id != program_id:
+                continue
+            today = local_today(now, program.tz)
+            if participant.status == PAUSED and effective_status(participant, today) == PAUSED:
+                await set_active(session, program, user_id, now)
+                resumed.append(program)
+        nexts = [await next_round(session, p, now) for p in resumed]
+    if not resumed:
+        return t("You are not on a break, so there is nothing to end.")
+    return t(
+        "Welcome back! Next round: {when}.",
+        when=t.list(
+            f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
+            for p, slot in zip(resumed, nexts, strict=True)
+        ),
+    )
