@@ -29,6 +29,7 @@ from bot.views.coffee_modals import (
     pause_modal,
     profile_modal,
 )
+from handlers.payload import actor
 from handlers.router import Router
 
 PAUSE_SUGGESTED = timedelta(weeks=2)
@@ -58,12 +59,6 @@ def _state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any
     return dict((values.get(block_id) or {}).get(action_id) or {})
 
 
-def _user_and_team(body: dict[str, Any]) -> tuple[str, str]:
-    user = body.get("user") or {}
-    team = body.get("team") or {}
-    return str(user.get("id", "")), str(team.get("id") or user.get("team_id") or "")
-
-
 async def pause_programs(
     deps: Deps, team_id: str, user_id: str, program_id: int | None
 ) -> list[CoffeeProgram]:
@@ -80,7 +75,7 @@ def register(router: Router) -> None:
     async def profile_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        user_id, team_id = _user_and_team(body)
+        team_id, user_id = actor(body)
         picked = (
             _state(view, CoffeeBlock.PROFILE_LIBRARY, Coffee.PROFILE_LIBRARY).get("selected_option")
             or {}
@@ -150,7 +145,7 @@ def register(router: Router) -> None:
     async def library_options(
         ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        _, team_id = _user_and_team(body)
+        team_id, _ = actor(body)
         query = str(payload.get("value") or "")
         async with deps.db() as session:
             libraries = await curated_libraries(session, team_id)
@@ -160,7 +155,7 @@ def register(router: Router) -> None:
     async def pause_submitted(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        user_id, team_id = _user_and_team(body)
+        team_id, user_id = actor(body)
         raw = _state(view, CoffeeBlock.PAUSE_UNTIL, Coffee.PAUSE_UNTIL).get("selected_date")
         today = local_today(deps.now(), deps.settings.timezone)
         try:

@@ -27,6 +27,7 @@ from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.tip_delivery import post_card, thank_author
 from bot.views.tips import decode_metadata, tip_modal
+from handlers.payload import actor
 from handlers.router import Router
 
 log = logging.getLogger(__name__)
@@ -116,8 +117,8 @@ def register(router: Router) -> None:
     async def submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        team_id = str((body.get("team") or {}).get("id") or view.get("team_id") or "")
-        user_id = str((body.get("user") or {}).get("id") or "")
+        team_id, user_id = actor(body)
+        team_id = team_id or str(view.get("team_id") or "")
         values = (view.get("state") or {}).get("values") or {}
         shown_blocks = {str(b.get("block_id")) for b in view.get("blocks") or []}
         blocks = {k: v for k, v in FIELD_BLOCKS.items() if v in shown_blocks}

@@ -16,6 +16,7 @@ from bot.directory import ensure_member
 from bot.domain.tips import member_names, mentioned_user_ids, plain_from_slack
 from bot.i18n import Translator
 from bot.ids import Shortcut
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_modal import open_tip_modal
 
@@ -31,8 +32,7 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         await ack()
-        team_id = str((body.get("team") or {}).get("id") or "")
-        user_id = str((body.get("user") or {}).get("id") or "")
+        team_id, user_id = actor(body)
         message = body.get("message") or {}
         channel_id = str((body.get("channel") or {}).get("id") or "")
         message_ts = str(body.get("message_ts") or message.get("ts") or "")

@@ -45,6 +45,7 @@ from bot.views.tips import (
     search_blocks,
     settings_text,
 )
+from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch
 from handlers.tip_modal import open_tip_modal
@@ -362,7 +363,6 @@ def register(router: Router) -> None:
         kind = str(value.get("k")) if value.get("k") in {"search", "latest", "mine"} else "latest"
         offset = to_offset(value.get("o")) or 0
         query = str(value.get("q") or "")[:300]
-        team_id = str((body.get("team") or {}).get("id") or "")
-        user_id = str((body.get("user") or {}).get("id") or "")
+        team_id, user_id = actor(body)
         text, blocks = await _list_blocks(deps, t, team_id, user_id, kind, query, offset)
         await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
