@@ -26,6 +26,7 @@ class Subcommand:
     aliases: dict[str, str] = field(default_factory=dict)  # locale → word, e.g. {"sv": "paus"}
     args: str = ""  # an N_() msgid describing the arguments, e.g. "<N weeks | YYYY-MM-DD>"
     admin: bool = False  # shown in help only to admins/reviewers; checked again by its handler
+    audience: str = ""  # an N_() msgid naming who may use it, shown in help; default "(admins)"
     extra_aliases: tuple[str, ...] = ()  # more accepted words, not shown in help
 
     def words(self) -> set[str]:

@@ -37,6 +37,7 @@ REVIEW = Subcommand(
     summary=N_("Tips waiting for review, oldest first."),
     aliases={"sv": "granska", "fi": "tarkasta"},
     admin=True,
+    audience=N_("(reviewers)"),
 )
 EXPORT = Subcommand(
     name="export",
@@ -44,6 +45,7 @@ EXPORT = Subcommand(
     aliases={"sv": "exportera", "fi": "vie"},
     args=N_("[YYYY | YYYY-MM-DD..YYYY-MM-DD]"),
     admin=True,
+    audience=N_("(reviewers)"),
 )
 SETUP = Subcommand(
     name="setup",

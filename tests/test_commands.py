@@ -35,3 +35,16 @@ def test_help_word_per_locale() -> None:
     assert HELP.word_for("sv") == "hjälp"
     assert HELP.word_for("fi") == "ohje"
     assert HELP.word_for("en") == "help"
+
+
+def test_help_names_who_may_use_restricted_commands() -> None:
+    from bot.i18n import translator
+    from bot.views.help import help_blocks
+
+    text = str(help_blocks(translator("sv"), TIPS, show_admin=True))
+    review_line = next(line for line in text.split("\\n") if "/tips granska" in line)
+    setup_line = next(line for line in text.split("\\n") if "/tips inställningar" in line)
+    assert "(för granskare)" in review_line
+    assert "(för administratörer)" in setup_line
+    hidden = str(help_blocks(translator("sv"), TIPS, show_admin=False))
+    assert "/tips granska" not in hidden and "/tips inställningar" not in hidden

@@ -42,7 +42,7 @@ def help_blocks(
             usage += f" {t(sub.args)}"
         line = f"• `{usage}` — {t(sub.summary)}"
         if sub.admin:
-            line += " " + t("(admins)")
+            line += " " + (t(sub.audience) if sub.audience else t("(admins)"))
         lines.append(line)
     # A section holds at most 3000 characters: split long lists over several sections.
     chunk: list[str] = []
