@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.db.tips_models import TipSource
 from bot.deps import Deps
+from bot.domain.libraries import search as search_libraries
 from bot.domain.members import get_member
 from bot.domain.tips import (
     FieldError,
@@ -26,7 +27,7 @@ from bot.home import refresh_home
 from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.tip_delivery import post_card, thank_author
-from bot.views.tips import decode_metadata, tip_modal
+from bot.views.tips import decode_metadata, library_options, tip_modal
 from handlers.payload import actor
 from handlers.router import Router
 
@@ -113,6 +114,20 @@ def field_errors(
 
 
 def register(router: Router) -> None:
+    @router.options(TipBlock.VALUE)
+    async def library_suggestions(
+        ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], deps: Deps, t: Translator
+    ) -> None:
+        """Matches for the tip form's library select when the list is too long for one menu."""
+        if payload.get("block_id") != TipBlock.LIBRARY:
+            await ack(options=[])
+            return
+        team_id, _ = actor(body)
+        async with deps.db() as session:
+            libraries = await library_choices(session, team_id)
+        matches = search_libraries(libraries, str(payload.get("value") or ""))
+        await ack(options=library_options(t, matches))
+
     @router.view(TipView.SUBMIT)
     async def submit(
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator

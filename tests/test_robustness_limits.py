@@ -84,7 +84,7 @@ async def test_300_libraries_fit_every_list_and_form(running_app: RunningApp) ->
     for response in app.fake.responses:
         assert response["error"] is None, response["error"]
 
-    # The profile form (a searchable select) and the tip form (libraries in groups).
+    # The profile form and the tip form (both a searchable select).
     await app.sender.command("/fika", "profile", user_id=coffee.ADMIN)
     await app.sender.command("/tips", "", user_id=tips.AUTHOR)
     await app.settle()

@@ -15,6 +15,7 @@ from bot.ids import Shortcut, TipAction, TipBlock, TipView
 from jobs import digest as digest_job
 from jobs import tip_cards
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
+from tests.fakes.slack_requests import interactive_body
 from tests.tips_support import (
     ADMIN,
     AUTHOR,
@@ -116,6 +117,47 @@ async def test_the_form_defaults_to_the_persons_library(running_app: RunningApp)
     await submit(app, view, library=str(lib_id), library_other=None)
     [tip] = await tips_in_db(app.deps)
     assert tip.library_id == lib_id and tip.library_name == "Vasa stadsbibliotek"
+
+
+async def test_a_long_library_list_is_searched_as_you_type(running_app: RunningApp) -> None:
+    """More libraries than one menu holds: every one can still be picked, by typing."""
+    app = running_app
+    workspace(app)
+    async with app.deps.db.begin() as session:
+        for i in range(150):
+            session.add(Library(team_id=TEAM_ID, name_sv=f"Bibliotek {i:03d}", municipality="Vasa"))
+        last = Library(team_id=TEAM_ID, name_sv="Öja bibliotek", municipality="Karleby")
+        session.add(last)
+        await session.flush()
+        session.add(Member(team_id=TEAM_ID, user_id=AUTHOR, library_id=last.id))
+        last_id = last.id
+    view = await open_form(app)
+    select_el = _input(view, TipBlock.LIBRARY)["element"]
+    assert select_el["type"] == "external_select"
+    assert select_el["initial_option"]["value"] == str(last_id)  # the person's own, preselected
+
+    async def suggestions(query: str) -> list[str]:
+        payload = {
+            "type": "block_suggestion",
+            "user": {"id": AUTHOR, "username": "author", "name": "author", "team_id": TEAM_ID},
+            "team": {"id": TEAM_ID, "domain": "fika-test"},
+            "api_app_id": "AFIKA",
+            "token": "fika-verification-token",
+            "container": {"type": "view", "view_id": view["id"]},
+            "action_id": TipBlock.VALUE,
+            "block_id": TipBlock.LIBRARY,
+            "value": query,
+            "view": view,
+        }
+        resp = await app.sender.raw(interactive_body(payload))
+        assert resp.status == 200 and resp.json is not None
+        return [o["value"] for o in resp.json["options"]]
+
+    assert await suggestions("öja") == [str(last_id), "other"]
+    assert len(await suggestions("bibliotek")) == 100  # 99 matches and "Other"
+    await submit(app, view, library=str(last_id), library_other=None)
+    [tip] = await tips_in_db(app.deps)
+    assert tip.library_id == last_id and tip.library_name == "Öja bibliotek"
 
 
 async def test_invalid_fields_are_answered_in_the_modal(running_app: RunningApp) -> None:

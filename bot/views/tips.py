@@ -198,8 +198,7 @@ def category_select(t: Translator, selected: str | None) -> Block:
 def library_select(
     t: Translator, libraries: Sequence[Library], selected: int | None
 ) -> Block | None:
-    """The curated libraries (grouped by municipality when there are many) and "Other"."""
-    other = _option(t("Other — type the name below"), OTHER_LIBRARY)
+    """The curated libraries and "Other"; a searchable select when they don't fit in one list."""
     if not libraries:
         return None
     element: Block = {
@@ -207,27 +206,29 @@ def library_select(
         "action_id": TipBlock.VALUE,
         "placeholder": _plain(t("Choose your library")),
     }
-    options = [_user_option(lib.display_name(t.locale), str(lib.id)) for lib in libraries]
-    if len(options) < 100:
-        element["options"] = [*options, other]
+    if len(libraries) < STATIC_SELECT_MAX:  # every library and "Other" fit in one menu
+        element["options"] = library_options(t, libraries)
     else:
-        groups: dict[str, list[Block]] = {}
-        for lib, option in zip(libraries, options, strict=True):
-            groups.setdefault(lib.municipality or "—", []).append(option)
-        option_groups: list[Block] = []
-        for name, group in sorted(groups.items()):
-            for start in range(0, len(group), 100):
-                option_groups.append(
-                    {"label": _plain(esc(name, 75)), "options": group[start : start + 100]}
-                )
-        option_groups = option_groups[:99]
-        option_groups.append({"label": _plain(t("Not in the list")), "options": [other]})
-        element["option_groups"] = option_groups
+        # Slack asks the app for matches as the person types (handlers/tip_modal.py).
+        element["type"] = "external_select"
+        element["min_query_length"] = 1
     if selected is not None:
-        chosen = next((o for o in options if o["value"] == str(selected)), None)
+        chosen = next((lib for lib in libraries if lib.id == selected), None)
         if chosen is not None:
-            element["initial_option"] = chosen
+            element["initial_option"] = _user_option(chosen.display_name(t.locale), str(chosen.id))
     return element
+
+
+STATIC_SELECT_MAX = 100  # options Slack allows in a static select
+
+
+def library_options(t: Translator, libraries: Sequence[Library]) -> list[Block]:
+    """One option per library plus "Other" (type the name), at most what a select holds."""
+    options = [_user_option(lib.display_name(t.locale), str(lib.id)) for lib in libraries]
+    return [
+        *options[: STATIC_SELECT_MAX - 1],
+        _option(t("Other — type the name below"), OTHER_LIBRARY),
+    ]
 
 
 def language_select(selected: str) -> Block:
