@@ -285,7 +285,16 @@ def search_texts(tip: Tip) -> tuple[str, str]:
     """What full-text search indexes: the title, and the rest (incl. the category's names)."""
     labels = {tr(category_label_key(tip.category)) for tr in all_translators()}
     body = "\n".join([tip.description, tip.library_name or "", *sorted(labels)])
-    return normalize_for_search(tip.title), normalize_for_search(body)
+    return _words(normalize_for_search(tip.title)), _words(normalize_for_search(body))
+
+
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _words(text: str) -> str:
+    """Words separated by spaces: PostgreSQL's parser would otherwise keep `www.x.fi/lukupiiri`
+    or `info@bibliotek.ax` as one token, which SQLite's tokenizer splits; now both agree."""
+    return _NOT_WORD.sub(" ", text).strip()
 
 
 def _reindex(tip: Tip) -> None:
