@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
+import aiohttp
 import pytest
+from aiohttp import web
 
+from bot.db.engine import make_engine
+from bot.deps import Deps
+from bot.server import make_web_app
 from tests.conftest import RunningApp
 
 
@@ -137,3 +143,20 @@ async def test_url_verification_challenge(running_app: RunningApp) -> None:
     payload = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "x"})
     resp = await running_app.sender.raw(payload.encode(), content_type="application/json")
     assert resp.status == 200 and "abc123" in resp.text
+
+
+async def test_healthz_reports_an_unreachable_database(deps: Deps) -> None:
+    """The probe answers 503 when the database does not, so a load balancer stops routing."""
+    # Nothing listens on port 1: the connection is refused at once.
+    broken = replace(deps, engine=make_engine("postgresql+psycopg://fika@127.0.0.1:1/fika"))
+    runner = web.AppRunner(make_web_app(None, broken), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/healthz"
+    try:
+        async with aiohttp.ClientSession() as http, http.get(url) as r:
+            assert r.status == 503
+    finally:
+        await broken.engine.dispose()
+        await runner.cleanup()
