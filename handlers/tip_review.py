@@ -54,6 +54,13 @@ NOT_A_REVIEWER = N_(
 NO_SUCH_TIP = N_("I can't find that tip any more.")
 
 
+async def _require_reviewer(deps: Deps, team_id: str, user_id: str, what: str, tip_id: int) -> None:
+    """Checked on every click: a non-reviewer is refused politely and nothing changes."""
+    if not await is_reviewer(deps, team_id, user_id):
+        log.warning("%s of tip %s refused: %s is not a reviewer", what, tip_id, user_id)
+        raise NotAuthorized(NOT_A_REVIEWER)
+
+
 def parse_value(value: object) -> tuple[int, int | None]:
     """A review button's value: "<tip id>" (card) or "<tip id>:<list offset>" (review list)."""
     tip_part, _, offset_part = str(value or "").partition(":")
@@ -117,9 +124,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        if not await is_reviewer(deps, team_id, user_id):
-            log.warning("approve of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            raise NotAuthorized(NOT_A_REVIEWER)
+        await _require_reviewer(deps, team_id, user_id, "approve", tip_id)
         async with deps.db.begin() as session:
             decision = await decide(
                 session, team_id, tip_id, actor_id=user_id, approve=True, note=None, now=deps.now()
@@ -150,9 +155,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        if not await is_reviewer(deps, team_id, user_id):
-            log.warning("reject of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            raise NotAuthorized(NOT_A_REVIEWER)
+        await _require_reviewer(deps, team_id, user_id, "reject", tip_id)
         async with deps.db() as session:
             tip = await get_tip(session, team_id, tip_id)
         if tip is None:
@@ -216,9 +219,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        if not await is_reviewer(deps, team_id, user_id):
-            log.warning("edit of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            raise NotAuthorized(NOT_A_REVIEWER)
+        await _require_reviewer(deps, team_id, user_id, "edit", tip_id)
         async with deps.db() as session:
             tip = await get_tip(session, team_id, tip_id)
         if tip is None:
