@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -23,6 +24,7 @@ from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
 from bot.deps import Deps
 from bot.logging_setup import setup_logging
+from bot.pacing import SLACK_LIMITS, Pacer, scaled
 from bot.server import make_web_app
 from bot.slack_client import make_client
 
@@ -64,6 +66,7 @@ def build_deps(settings: Settings) -> Deps:
         engine=engine,
         db=make_sessionmaker(engine),
         client=make_client(settings),
+        pacer=Pacer(scaled(SLACK_LIMITS, settings.slack_rate_scale)),
     )
 
 
@@ -108,6 +111,12 @@ async def serve(settings: Settings) -> int:
     if settings.scheduler_enabled:
         register_jobs(scheduler, deps)
         scheduler.start()
+
+    # What is built so far lives as long as the process: keep it out of the garbage collector's
+    # full passes, which otherwise stall the event loop (and Slack's acknowledgements) for
+    # ~50 ms each (bench/ack.py).
+    gc.collect()
+    gc.freeze()
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

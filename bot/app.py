@@ -1,4 +1,13 @@
-"""Builds the Bolt app: context middleware (deps, member language) and every handler."""
+"""Builds the Bolt app: the context middleware (deps, the immediate acknowledgement) and every
+handler.
+
+Nothing that runs before Slack is acknowledged waits on the database or on Slack: the
+middleware puts `deps` into the context and acknowledges commands, clicks, shortcuts and closed
+modals at once (`acknowledged_at_once`). What needs I/O — dropping a redelivered event, the
+caller's translator `t` — is `prepare_context`, which `handlers.router` runs in the listener,
+after the acknowledgement (before it only for view submissions and options requests, whose
+acknowledgement carries their answer).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +15,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
-from slack_bolt.response import BoltResponse
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import ProcessedEvent
 from bot.deps import Deps
 from bot.directory import translator_for
 from bot.i18n import translator
+from bot.privacy import is_passive, note_request
 
 log = logging.getLogger(__name__)
+
+_ACK_AT_ONCE = frozenset({"block_actions", "shortcut", "message_action", "view_closed"})
 
 
 def create_app(deps: Deps) -> AsyncApp:
@@ -32,26 +43,51 @@ def create_app(deps: Deps) -> AsyncApp:
 
     @app.middleware
     async def attach_context(
-        context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]
-    ) -> BoltResponse | None:
+        context: AsyncBoltContext,
+        body: dict[str, Any],
+        ack: AsyncAck,
+        next: Callable[[], Awaitable[None]],
+    ) -> None:
+        # Runs before every acknowledgement: no database, no Slack calls here.
         context["deps"] = deps
-        team_id = context.team_id or body.get("team_id") or ""
-        event_id = body.get("event_id")
-        is_event = body.get("type") == "event_callback" and event_id
-        if is_event and not await _first_delivery(deps, team_id, str(event_id)):
-            log.info("duplicate event %s ignored", event_id)
-            return BoltResponse(status=200, body="")
-        if context.user_id and team_id:
-            context["t"] = await translator_for(deps, team_id, context.user_id)
-        else:
-            context["t"] = translator(deps.settings.default_locale)
+        if acknowledged_at_once(body):
+            # Bolt then answers Slack as soon as a listener matches, without polling for ack().
+            await ack()
         await next()
-        return None
 
     from handlers import register_all
 
     register_all(app, deps)
     return app
+
+
+def acknowledged_at_once(body: dict[str, Any]) -> bool:
+    """Whether Slack is acknowledged (empty) before any listener runs: slash commands, clicks,
+    shortcuts and closed modals, whose answers go by response_url, views.* or chat.*. (Events
+    Bolt acknowledges by itself; a view submission or an options request carries its answer in
+    the acknowledgement, so its listener acknowledges.)"""
+    return "command" in body or body.get("type") in _ACK_AT_ONCE
+
+
+async def prepare_context(deps: Deps, context: AsyncBoltContext, body: dict[str, Any]) -> bool:
+    """Put the caller's translator `t` into the context (their stored choice → Slack locale →
+    DEFAULT_LOCALE; may call users.info); False when the request is a redelivered event."""
+    if "t" in context:
+        return True
+    team_id = context.team_id or body.get("team_id") or ""
+    event_id = body.get("event_id")
+    is_event = body.get("type") == "event_callback" and event_id
+    if is_event and not await _first_delivery(deps, team_id, str(event_id)):
+        log.info("duplicate event %s ignored", event_id)
+        return False
+    passive = is_passive(body)  # user_change & co.: no lookups, no profile stored (privacy)
+    if team_id and not passive:
+        await note_request(deps, str(team_id))
+    if context.user_id and team_id and not passive:
+        context["t"] = await translator_for(deps, team_id, context.user_id)
+    else:
+        context["t"] = translator(deps.settings.default_locale)
+    return True
 
 
 async def _first_delivery(deps: Deps, team_id: str, event_id: str) -> bool:

@@ -7,7 +7,6 @@ Slack cannot localise a slash command's name, only what follows it; so `/fika pa
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.i18n import N_
@@ -25,8 +24,6 @@ class Subcommand:
     summary: str  # an N_() msgid, shown in help
     aliases: dict[str, str] = field(default_factory=dict)  # locale → word, e.g. {"sv": "paus"}
     args: str = ""  # an N_() msgid describing the arguments, e.g. "<N weeks | YYYY-MM-DD>"
-    admin: bool = False  # shown in help only to admins/reviewers; checked again by its handler
-    audience: str = ""  # an N_() msgid naming who may use it, shown in help; default "(admins)"
     extra_aliases: tuple[str, ...] = ()  # more accepted words, not shown in help
 
     def words(self) -> set[str]:
@@ -61,8 +58,10 @@ class CommandSet:
         word, _, rest = text.partition(" ")
         return self.find(word), word, rest.strip()
 
-    def visible(self, admin: bool) -> Iterable[Subcommand]:
-        return (s for s in self.subcommands if admin or not s.admin)
+    def action(self, sub: Subcommand) -> str:
+        """The subcommand's key in `bot.permissions.PERMISSIONS` (who may use it, and help's
+        audience label)."""
+        return f"{self.command} {sub.name}"
 
 
 HELP = Subcommand(

@@ -62,6 +62,14 @@ class Settings:
     followup_days: int = 4
     log_level: str = "INFO"
     scheduler_enabled: bool = True
+    # Slack's rate limits as the bot paces itself by them (bot/pacing.py), this many times
+    # faster: 1 in production; larger only against a test double of Slack.
+    slack_rate_scale: float = 1.0
+    # Coffee-break history (rounds, groups, follow-up answers) older than this is deleted;
+    # 0 keeps it forever (docs/privacy.md).
+    history_retention_days: int = 730
+    # Seconds between the scheduler's coffee-round passes (start due rounds, resume others).
+    rounds_tick_seconds: int = 60
 
     @property
     def socket_mode(self) -> bool:
@@ -196,6 +204,39 @@ def load_settings(
         else:
             scheduler_enabled = parsed
 
+    rounds_tick_seconds = 60
+    if get("ROUNDS_TICK_SECONDS"):
+        try:
+            rounds_tick_seconds = int(get("ROUNDS_TICK_SECONDS"))
+            if not 1 <= rounds_tick_seconds <= 3600:
+                raise ValueError
+        except ValueError:
+            problems.append("  ROUNDS_TICK_SECONDS must be a whole number from 1 to 3600.")
+
+    history_retention_days = 730
+    if get("HISTORY_RETENTION_DAYS"):
+        try:
+            history_retention_days = int(get("HISTORY_RETENTION_DAYS"))
+            if not (history_retention_days == 0 or 30 <= history_retention_days <= 36500):
+                raise ValueError
+        except ValueError:
+            problems.append(
+                "  HISTORY_RETENTION_DAYS must be a whole number of days from 30 to 36500, "
+                "or 0 to keep the coffee-break history forever."
+            )
+
+    slack_rate_scale = 1.0
+    if get("SLACK_RATE_SCALE"):
+        try:
+            slack_rate_scale = float(get("SLACK_RATE_SCALE"))
+            if not 1 <= slack_rate_scale <= 10_000:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                "  SLACK_RATE_SCALE must be a number from 1 to 10000 (leave it unset against "
+                "real Slack)."
+            )
+
     admins = frozenset(u for u in re.split(r"[\s,]+", get("ADMIN_USER_IDS")) if u)
     bad_admins = [u for u in admins if not re.match(r"^[UW][A-Z0-9]+$", u)]
     if bad_admins:
@@ -225,4 +266,7 @@ def load_settings(
         followup_days=followup_days,
         log_level=log_level,
         scheduler_enabled=scheduler_enabled,
+        slack_rate_scale=slack_rate_scale,
+        history_retention_days=history_retention_days,
+        rounds_tick_seconds=rounds_tick_seconds,
     )

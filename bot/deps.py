@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.pacing import Pacer
 from bot.tasks import TaskTracker
 
 
@@ -31,6 +32,8 @@ class Deps:
     clock: Callable[[], datetime] = _utcnow
     new_seed: Callable[[], int] = _random_seed
     tasks: TaskTracker = field(default_factory=TaskTracker)
+    # Paces Slack calls of rounds and follow-ups inside Slack's rate limits (bot/pacing.py).
+    pacer: Pacer = field(default_factory=Pacer)
 
     def now(self) -> datetime:
         return self.clock()

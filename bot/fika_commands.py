@@ -40,6 +40,18 @@ PROFILE = Subcommand(
     summary=N_("Your library, the languages you chat in, and your message language."),
     aliases={"sv": "profil", "fi": "profiili"},
 )
+MY_DATA = Subcommand(
+    name="my-data",
+    summary=N_("What Fika stores about you."),
+    aliases={"sv": "mina-uppgifter", "fi": "omat-tiedot"},
+    extra_aliases=("mydata", "my_data", "minauppgifter", "omattiedot"),
+)
+FORGET_ME = Subcommand(
+    name="forget-me",
+    summary=N_("Delete your data from Fika (you are asked to confirm)."),
+    aliases={"sv": "glöm-mig", "fi": "unohda-minut"},
+    extra_aliases=("forgetme", "forget_me", "glommig", "unohdaminut"),
+)
 LIBRARIES = Subcommand(
     name="libraries",
     summary=N_("The list of libraries (admins: add one or load a CSV)."),
@@ -50,41 +62,35 @@ START = Subcommand(
     name="start",
     summary=N_("Make this channel a coffee-break program."),
     aliases={"sv": "starta", "fi": "aloita"},
-    admin=True,
 )
 STOP = Subcommand(
     name="stop",
     summary=N_("End the coffee breaks in this channel."),
     aliases={"sv": "stoppa", "fi": "lopeta"},
-    admin=True,
 )
 SCHEDULE = Subcommand(
     name="schedule",
     summary=N_("When rounds happen."),
     aliases={"sv": "schema", "fi": "aikataulu"},
     args=N_("<weekday> <HH:MM> [every N weeks]"),
-    admin=True,
 )
 SIZE = Subcommand(
     name="size",
     summary=N_("How many people meet in a group (2–6)."),
     aliases={"sv": "storlek", "fi": "koko"},
     args=N_("<2–6>"),
-    admin=True,
 )
 PAIR_NOW = Subcommand(
     name="pair-now",
     summary=N_("Run a round right now in this channel."),
     aliases={"sv": "para-nu", "fi": "parita-nyt"},
     extra_aliases=("pairnow", "pair_now", "paranu", "paritanyt"),
-    admin=True,
 )
 STATS = Subcommand(
     name="stats",
     summary=N_("Figures for a year or a date range, or as a CSV file."),
     aliases={"sv": "statistik", "fi": "tilastot"},
     args=N_("[YYYY | YYYY-MM-DD..YYYY-MM-DD] [csv]"),
-    admin=True,
 )
 
 FIKA = CommandSet(
@@ -97,6 +103,8 @@ FIKA = CommandSet(
         RESUME,
         STATUS,
         PROFILE,
+        MY_DATA,
+        FORGET_ME,
         LIBRARIES,
         START,
         STOP,

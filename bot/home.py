@@ -31,6 +31,7 @@ from bot.domain.members import get_member
 from bot.domain.programs import active_programs
 from bot.domain.schedule import local_today
 from bot.domain.tips import pending_page
+from bot.former import is_former
 from bot.i18n import Translator, translator
 from bot.slack_values import to_offset
 from bot.tip_reviewers import channel_members, is_reviewer
@@ -142,7 +143,7 @@ async def refresh_home(
     deps: Deps, team_id: str, user_id: str, pages: HomePages | None = None, notice: Notice = None
 ) -> None:
     """Republish after a change made elsewhere; a failure is logged, never raised."""
-    if not team_id or not user_id:
+    if not team_id or not user_id or is_former(user_id):
         return
     try:
         await publish_home(deps, team_id, user_id, pages, notice)

@@ -132,3 +132,10 @@ class HomeBlock(StrEnum):
     PROFILE_ACTIONS = "home_profile_actions"
     PROGRAM = "home_program_"
     NAV = "home_nav_"
+
+
+class PrivacyAction(StrEnum):
+    """The buttons of `/fika forget-me`'s confirmation (value: "<user id>:<epoch seconds>")."""
+
+    FORGET_CONFIRM = "privacy_forget_confirm"
+    FORGET_CANCEL = "privacy_forget_cancel"

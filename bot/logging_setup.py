@@ -28,6 +28,14 @@ class RedactingFormatter(logging.Formatter):
         return self.redact(line).replace("\r", "\\r").replace("\n", " ⏎ ")
 
 
+class _JobStillRunning(logging.Filter):
+    """A tick that finds the previous one still at work (a long, paced round) is expected: it is
+    not worth a WARNING every minute. Other scheduler warnings pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
 def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(secrets))
@@ -37,3 +45,6 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
     # Library chatter that would log request bodies at DEBUG stays at WARNING.
     for noisy in ("slack_sdk", "slack_bolt", "aiohttp.access", "apscheduler", "sqlalchemy"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, _JobStillRunning) for f in scheduler_log.filters):
+        scheduler_log.addFilter(_JobStillRunning())

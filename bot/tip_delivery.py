@@ -18,8 +18,10 @@ from bot.deps import Deps
 from bot.directory import translator_for
 from bot.domain import tip_digest
 from bot.domain.members import workspace_locale
+from bot.domain.privacy import uninstalled_teams
 from bot.domain.tip_export import names_of
 from bot.domain.tips import claim_card, get_settings, get_tip, record_card, tips_needing_cards
+from bot.former import is_former
 from bot.i18n import Translator, translator
 from bot.views.tips import card_blocks, card_text, decision_notice, digest_messages, thanks_text
 
@@ -111,7 +113,7 @@ async def refresh_card(deps: Deps, team_id: str, tip_id: int) -> None:
 async def thank_author(deps: Deps, team_id: str, tip_id: int) -> None:
     async with deps.db() as session:
         tip = await get_tip(session, team_id, tip_id)
-    if tip is None:
+    if tip is None or is_former(tip.author_id):
         return
     t = await translator_for(deps, team_id, tip.author_id)
     await outbox.call(
@@ -123,7 +125,7 @@ async def notify_author(deps: Deps, team_id: str, tip_id: int) -> None:
     """Tell the author of the decision, in their language, with the reason when rejected."""
     async with deps.db() as session:
         tip = await get_tip(session, team_id, tip_id)
-    if tip is None:
+    if tip is None or is_former(tip.author_id):
         return
     t = await translator_for(deps, team_id, tip.author_id)
     await outbox.call(
@@ -146,6 +148,9 @@ async def run_digests(deps: Deps) -> int:
     async with deps.db() as session:
         due = await tip_digest.due_digests(session, now, deps.settings.tz)
         stale = await tip_digest.unposted_digests(session, now)
+        # An uninstalled workspace (app_uninstalled) gets no digest until it is back.
+        gone = await uninstalled_teams(session)
+    due = [item for item in due if item.team_id not in gone]
     for item in due:
         async with deps.db.begin() as session:
             claimed = await tip_digest.claim_digest(session, item, now)

@@ -36,16 +36,12 @@ REVIEW = Subcommand(
     name="review",
     summary=N_("Tips waiting for review, oldest first."),
     aliases={"sv": "granska", "fi": "tarkasta"},
-    admin=True,
-    audience=N_("(reviewers)"),
 )
 EXPORT = Subcommand(
     name="export",
     summary=N_("All tips of a year or period as a CSV file, sent to you privately."),
     aliases={"sv": "exportera", "fi": "vie"},
     args=N_("[YYYY | YYYY-MM-DD..YYYY-MM-DD]"),
-    admin=True,
-    audience=N_("(reviewers)"),
 )
 SETUP = Subcommand(
     name="setup",
@@ -55,7 +51,6 @@ SETUP = Subcommand(
     ),
     aliases={"sv": "inställningar", "fi": "asetukset"},
     args=N_("review | digest [day time] | digest off"),
-    admin=True,
     extra_aliases=("installningar", "settings"),
 )
 

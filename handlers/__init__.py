@@ -12,6 +12,7 @@ from handlers import (
     coffee_profile,
     fika_command,
     home,
+    privacy,
     tip_modal,
     tip_review,
     tip_shortcut,
@@ -32,3 +33,4 @@ def register_all(app: AsyncApp, deps: Deps) -> None:
     tip_shortcut.register(router)
     tip_review.register(router)
     home.register(router)
+    privacy.register(router)

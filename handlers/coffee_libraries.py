@@ -11,7 +11,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import outbox
 from bot.commands import fold
 from bot.deps import Deps
-from bot.directory import is_admin
 from bot.domain.libraries import (
     CsvProblem,
     add_library,
@@ -21,9 +20,11 @@ from bot.domain.libraries import (
     remove_library,
     typed_libraries,
 )
-from bot.errors import NotAuthorized, UserFacingError
+from bot.errors import UserFacingError
 from bot.i18n import N_, Translator
 from bot.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.permissions import ADMINS_ONLY as ADMINS_ONLY  # the refusal, for tests
+from bot.permissions import SEE_TYPED_LIBRARIES, can, refusal, require, slash
 from bot.slack_text import escape
 from bot.slack_values import to_offset
 from bot.views.coffee import libraries_blocks
@@ -32,17 +33,9 @@ from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest
 
-ADMINS_ONLY = N_(
-    "Sorry, only Fika admins can do that. Ask the development team if you think you should be one."
-)
 _ADD_WORDS = {"add", "lagg-till", "laggtill", "lisaa"}
 _LOAD_WORDS = {"load", "csv", "ladda", "tuo", "import"}
 _REMOVE_WORDS = {"remove", "delete", "ta-bort", "tabort", "poista"}
-
-
-async def require_admin(deps: Deps, team_id: str, user_id: str) -> None:
-    if not await is_admin(deps, team_id, user_id):
-        raise NotAuthorized(ADMINS_ONLY)
 
 
 async def _list_blocks(
@@ -59,13 +52,14 @@ async def libraries_command(req: CommandRequest) -> None:
     first = fold(words[0]) if words else ""
     rest = words[1] if len(words) > 1 else ""
     if first in _ADD_WORDS or first in _LOAD_WORDS:
-        await require_admin(req.deps, req.team_id, req.user_id)
+        word = "add" if first in _ADD_WORDS else "load"
+        await require(req.deps, req.team_id, req.user_id, slash("/fika", "libraries", word))
         view = library_add_modal(req.t) if first in _ADD_WORDS else library_load_modal(req.t)
         await req.client.views_open(trigger_id=req.trigger_id, view=view)
         await req.ack()
         return
     if first in _REMOVE_WORDS:
-        await require_admin(req.deps, req.team_id, req.user_id)
+        await require(req.deps, req.team_id, req.user_id, slash("/fika", "libraries", "remove"))
         if not rest.strip():
             raise UserFacingError(
                 N_("Which library? e.g. `/fika libraries remove Kronoby bibliotek`.")
@@ -85,7 +79,7 @@ async def libraries_command(req: CommandRequest) -> None:
         )
         return
     page = to_offset(first) or 1
-    admin = await req.is_admin()
+    admin = await can(req.deps, req.team_id, req.user_id, SEE_TYPED_LIBRARIES)
     blocks = await _list_blocks(req.deps, req.t, req.team_id, admin, page)
     await req.reply(req.t("Libraries"), blocks)
 
@@ -114,7 +108,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         number = to_offset(action.get("value")) or 1
-        admin = await is_admin(deps, team_id, user_id)
+        admin = await can(deps, team_id, user_id, SEE_TYPED_LIBRARIES)
         blocks = await _list_blocks(deps, t, team_id, admin, number)
         await respond(text=t("Libraries"), blocks=blocks, replace_original=True)
 
@@ -124,7 +118,7 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         team_id, user_id = actor(body)
-        await require_admin(deps, team_id, user_id)
+        await require(deps, team_id, user_id, Coffee.LIBRARIES_ADD)
         await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_add_modal(t))
 
     @router.action(Coffee.LIBRARIES_LOAD)
@@ -133,7 +127,7 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         team_id, user_id = actor(body)
-        await require_admin(deps, team_id, user_id)
+        await require(deps, team_id, user_id, Coffee.LIBRARIES_LOAD)
         await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_load_modal(t))
 
     @router.view(CoffeeView.LIBRARY_ADD)
@@ -141,10 +135,9 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
         team_id, user_id = actor(body)
-        if not await is_admin(deps, team_id, user_id):
-            await ack(
-                response_action="errors", errors={CoffeeBlock.LIBRARY_NAME_SV: t(ADMINS_ONLY)}
-            )
+        if not await can(deps, team_id, user_id, CoffeeView.LIBRARY_ADD):
+            refused = t(refusal(CoffeeView.LIBRARY_ADD))
+            await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_NAME_SV: refused})
             return
         name_sv = _value(view, CoffeeBlock.LIBRARY_NAME_SV, Coffee.LIBRARY_NAME_SV)
         try:
@@ -176,8 +169,9 @@ def register(router: Router) -> None:
         ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
         team_id, user_id = actor(body)
-        if not await is_admin(deps, team_id, user_id):
-            await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_CSV: t(ADMINS_ONLY)})
+        if not await can(deps, team_id, user_id, CoffeeView.LIBRARY_LOAD):
+            refused = t(refusal(CoffeeView.LIBRARY_LOAD))
+            await ack(response_action="errors", errors={CoffeeBlock.LIBRARY_CSV: refused})
             return
         rows, problems = parse_library_csv(
             _value(view, CoffeeBlock.LIBRARY_CSV, Coffee.LIBRARY_CSV)

@@ -52,8 +52,9 @@ from bot.views.coffee import (
     when,
 )
 from bot.views.coffee_stats import csv_filename, stats_blocks, stats_csv, stats_text
-from handlers.coffee_libraries import libraries_command, require_admin
+from handlers.coffee_libraries import libraries_command
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
+from handlers.privacy import forget_me_command, my_data_command
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
 
@@ -116,10 +117,10 @@ async def _post_in_channel(
 
 
 # ------------------------------------------------------------------------------ admins
+# Who may use each subcommand is checked by `dispatch` (bot/permissions.py) before these run.
 
 
 async def _start(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     if not req.channel_id.startswith(("C", "G")):
         raise UserFacingError(START_IN_CHANNEL)
     await req.ack()
@@ -174,7 +175,6 @@ async def _start(req: CommandRequest) -> None:
 
 
 async def _stop(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     program = await _program_here(req)
     async with req.deps.db.begin() as session:
         program = await session.merge(program)
@@ -209,7 +209,6 @@ async def _changed(req: CommandRequest, program: CoffeeProgram) -> None:
 
 
 async def _schedule(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     program = await _program_here(req)
     args = parse_schedule(req.text)
     async with req.deps.db.begin() as session:
@@ -219,7 +218,6 @@ async def _schedule(req: CommandRequest) -> None:
 
 
 async def _size(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     program = await _program_here(req)
     size = parse_group_size(req.text)
     async with req.deps.db.begin() as session:
@@ -229,7 +227,6 @@ async def _size(req: CommandRequest) -> None:
 
 
 async def _pair_now(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     program = await _program_here(req)
     now = req.deps.now()
     async with req.deps.db() as session:
@@ -256,7 +253,6 @@ async def _pair_now(req: CommandRequest) -> None:
 
 
 async def _stats(req: CommandRequest) -> None:
-    await require_admin(req.deps, req.team_id, req.user_id)
     deps = req.deps
     today = local_today(deps.now(), deps.settings.timezone)
     ask = parse_stats_args(req.text, today)
@@ -400,6 +396,8 @@ HANDLERS: dict[str, SubcommandHandler] = {
     "resume": _resume,
     "status": _status,
     "profile": _profile,
+    "my-data": my_data_command,
+    "forget-me": forget_me_command,
     "libraries": libraries_command,
     "start": _start,
     "stop": _stop,

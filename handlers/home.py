@@ -3,7 +3,7 @@
 Each button does what the matching command does, through the same functions and with the same
 checks, and then republishes the Home with the command's answer at the top. Nothing a click
 carries is trusted: program ids are looked up in the clicker's workspace, and every button of
-the reviewers' part checks `is_reviewer` on the server, click by click.
+the reviewers' part is checked on the server (`bot.permissions`), click by click.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from bot.errors import UserFacingError
 from bot.home import FROM_HOME, Notice, forget_figures, refresh_home, review_view
 from bot.i18n import LANGUAGE_NAMES, N_, Translator
 from bot.ids import HomeAction, HomeView
+from bot.permissions import can, refusal
 from bot.slack_values import to_id, to_offset
 from bot.tip_delivery import notify_author, refresh_card
-from bot.tip_reviewers import is_reviewer
 from bot.views.home import home_pages, message_view, review_list_state
 from bot.views.tips import decision_line, edit_modal, esc, reject_modal
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_pause_modal, open_profile_modal
 from handlers.payload import actor
 from handlers.router import Router
-from handlers.tip_review import NO_SUCH_TIP, NOT_A_REVIEWER, already_decided, parse_value
+from handlers.tip_review import NO_SUCH_TIP, already_decided, parse_value
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +110,23 @@ async def _taking_part(deps: Deps, team_id: str, user_id: str, program: CoffeePr
 # ---------------------------------------------------------------------------- reviewers
 
 
-async def _refuse_reviewer(
-    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], what: str
-) -> None:
-    """A non-reviewer's click on a reviewer's button: nothing changes, they are told politely
-    (in the modal the click came from, else at the top of their Home)."""
+async def _refused(
+    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: HomeAction
+) -> bool:
+    """Whether the clicker may not do `action` (bot.permissions): then nothing changes and they
+    are told politely (in the modal the click came from, else at the top of their Home)."""
     team_id, user_id = actor(body)
-    log.warning("%s refused: %s is not a reviewer", what, user_id)
+    if await can(deps, team_id, user_id, action):
+        return False
+    log.warning("%s refused: %s is not a reviewer", action, user_id)
     modal = _modal_id(body)
-    refusal = t(NOT_A_REVIEWER)
+    refused = t(refusal(action))
     if modal is not None and await _slack(
-        client.views_update(view_id=modal, view=message_view(t, t("Tips to review"), refusal))
+        client.views_update(view_id=modal, view=message_view(t, t("Tips to review"), refused))
     ):
-        return
-    await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), refusal)
+        return True
+    await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), refused)
+    return True
 
 
 async def _show_review(
@@ -271,9 +274,7 @@ def register(router: Router) -> None:
     ) -> None:
         """`/tips review` in a modal."""
         await ack()
-        team_id, user_id = actor(body)
-        if not await is_reviewer(deps, team_id, user_id):
-            await _refuse_reviewer(deps, client, t, body, "review list")
+        if await _refused(deps, client, t, body, HomeAction.REVIEW):
             return
         await _show_review(deps, client, t, body, 0)
 
@@ -287,9 +288,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        team_id, user_id = actor(body)
-        if not await is_reviewer(deps, team_id, user_id):
-            await _refuse_reviewer(deps, client, t, body, "review list page")
+        if await _refused(deps, client, t, body, HomeAction.REVIEW_PAGE):
             return
         await _show_review(deps, client, t, body, to_offset(action.get("value")) or 0)
 
@@ -306,8 +305,7 @@ def register(router: Router) -> None:
         author told."""
         await ack()
         team_id, user_id = actor(body)
-        if not await is_reviewer(deps, team_id, user_id):
-            await _refuse_reviewer(deps, client, t, body, "approve")
+        if await _refused(deps, client, t, body, HomeAction.REVIEW_APPROVE):
             return
         offset = _list_offset(body)
         try:
@@ -347,9 +345,9 @@ def register(router: Router) -> None:
     ) -> None:
         """Reject (asks for a reason) or Edit: the card's modal, pushed over the review list;
         its submission is handled by `handlers.tip_review`, which redraws the list."""
-        team_id, user_id = actor(body)
-        if not await is_reviewer(deps, team_id, user_id):
-            await _refuse_reviewer(deps, client, t, body, "reject" if reject else "edit")
+        team_id, _ = actor(body)
+        clicked = HomeAction.REVIEW_REJECT if reject else HomeAction.REVIEW_EDIT
+        if await _refused(deps, client, t, body, clicked):
             return
         offset = _list_offset(body)
         try:

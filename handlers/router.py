@@ -1,5 +1,11 @@
 """Registers listeners so every one of them is tracked, errors become localized answers, and
 handlers receive `deps` and `t` (the reader's translator) by argument name.
+
+Slack is acknowledged before anything waits on the database or on Slack: commands, clicks,
+shortcuts and closed modals are acknowledged (empty) before the listener runs (by `bot.app`'s
+middleware, else here), and Bolt acknowledges events by itself; only then is `t` resolved
+(`bot.app.prepare_context`). A view submission or an options request carries its answer in the
+acknowledgement, so it gets `t` first and acknowledges itself.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
+from bot.app import prepare_context
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.i18n import N_, translator
@@ -21,6 +28,10 @@ from bot.i18n import N_, translator
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[Any]]
+
+# Kinds of listener acknowledged (empty) before they run, if the middleware has not already
+# (`bot.app.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
+_ACK_FIRST = frozenset({"command", "action", "shortcut", "view_closed"})
 
 GENERIC_ERROR = N_(
     "Sorry, something went wrong on our side. Please try again in a moment; "
@@ -34,52 +45,56 @@ class Router:
         self.deps = deps
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
-        return self._on(self.app.command(name))
+        return self._on("command", self.app.command(name))
 
     def action(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.action(constraints))
+        return self._on("action", self.app.action(constraints))
 
     def view(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.view(constraints))
+        return self._on("view", self.app.view(constraints))
 
     def view_closed(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.view_closed(constraints))
+        return self._on("view_closed", self.app.view_closed(constraints))
 
     def shortcut(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.shortcut(constraints))
+        return self._on("shortcut", self.app.shortcut(constraints))
 
     def event(self, event_type: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.event(event_type))
+        return self._on("event", self.app.event(event_type))
 
     def options(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on(self.app.options(constraints))
+        return self._on("options", self.app.options(constraints))
 
-    def _on(self, bolt_decorator: Callable[..., Any]) -> Callable[[Listener], Listener]:
+    def _on(self, kind: str, bolt_decorator: Callable[..., Any]) -> Callable[[Listener], Listener]:
         def register(fn: Listener) -> Listener:
-            bolt_decorator(self._wrap(fn))
+            bolt_decorator(self._wrap(fn, ack_first=kind in _ACK_FIRST))
             return fn
 
         return register
 
-    def _wrap(self, fn: Listener) -> Listener:
+    def _wrap(self, fn: Listener, *, ack_first: bool) -> Listener:
         wanted = inspect.getfullargspec(fn).args
         deps = self.deps
 
         @functools.wraps(fn)
         async def listener(args: AsyncArgs) -> None:
             context = args.context
-            kwargs: dict[str, Any] = {}
-            for name in wanted:
-                if name == "args":
-                    kwargs[name] = args
-                elif name == "respond":
-                    kwargs[name] = respond_for(args)
-                elif name in context:
-                    kwargs[name] = context[name]
-                else:
-                    kwargs[name] = getattr(args, name)
             async with deps.tasks.track():
                 try:
+                    if ack_first and args.ack.response is None:
+                        await args.ack()
+                    if not await prepare_context(deps, context, args.body or {}):
+                        return  # a redelivered event
+                    kwargs: dict[str, Any] = {}
+                    for name in wanted:
+                        if name == "args":
+                            kwargs[name] = args
+                        elif name == "respond":
+                            kwargs[name] = respond_for(args)
+                        elif name in context:
+                            kwargs[name] = context[name]
+                        else:
+                            kwargs[name] = getattr(args, name)
                     await fn(**kwargs)
                 except UserFacingError as exc:
                     t = context.get("t") or translator(deps.settings.default_locale)

@@ -13,9 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import CommandSet
 from bot.deps import Deps
-from bot.directory import is_admin
 from bot.i18n import Translator
-from bot.views.help import help_blocks, help_text
+from bot.permissions import require, roles_of
+from bot.views.help import help_blocks, help_text, roles_in
 
 Block = dict[str, Any]
 
@@ -48,14 +48,13 @@ class CommandRequest:
         return str(self.body.get("trigger_id", ""))
 
     async def reply(self, text: str, blocks: list[Block] | None = None) -> None:
-        """An ephemeral answer: in the acknowledgement when still possible, else by response_url."""
+        """An ephemeral answer by response_url. (The router acknowledges a command before it
+        runs, so Slack never waits on our database; the acknowledgement carries an answer only
+        for a `CommandRequest` made without that router.)"""
         if self.ack.response is None:
             await self.ack(text=text, blocks=blocks, response_type="ephemeral")
         else:
             await self.respond(text=text, blocks=blocks, response_type="ephemeral")
-
-    async def is_admin(self) -> bool:
-        return await is_admin(self.deps, self.team_id, self.user_id)
 
 
 SubcommandHandler = Callable[[CommandRequest], Awaitable[None]]
@@ -89,14 +88,15 @@ async def dispatch(
     if handler is None and sub is None and word and on_unknown is not None:
         await on_unknown(req)
         return
-    if handler is None:
+    if handler is None or sub is None:
         await show_help(req, commands, unknown_word=word or None)
         return
+    await require(req.deps, req.team_id, req.user_id, commands.action(sub))  # bot.permissions
     await handler(req)
 
 
 async def show_help(req: CommandRequest, commands: CommandSet, unknown_word: str | None) -> None:
-    admin = bool(any(s.admin for s in commands.subcommands)) and await req.is_admin()
+    roles = await roles_of(req.deps, req.team_id, req.user_id, roles_in(commands))
     await req.reply(
-        help_text(req.t, commands), help_blocks(req.t, commands, admin, unknown_word=unknown_word)
+        help_text(req.t, commands), help_blocks(req.t, commands, roles, unknown_word=unknown_word)
     )

@@ -25,14 +25,15 @@ from bot.domain.tips import (
     validate_edit,
     validate_note,
 )
-from bot.errors import NotAuthorized, UserFacingError
+from bot.errors import UserFacingError
+from bot.former import person
 from bot.home import after_review_submission
 from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
-from bot.slack_text import mention
+from bot.permissions import NOT_A_REVIEWER as NOT_A_REVIEWER  # the refusal, for tests
+from bot.permissions import can, refusal, require
 from bot.slack_values import to_id, to_offset
 from bot.tip_delivery import notify_author, refresh_card
-from bot.tip_reviewers import is_reviewer
 from bot.views.tips import (
     REVIEW_PAGE_SIZE,
     decode_metadata,
@@ -47,18 +48,7 @@ from handlers.tip_modal import field_errors
 
 log = logging.getLogger(__name__)
 
-NOT_A_REVIEWER = N_(
-    "Sorry, only the development team (the members of the review channel) can review tips. "
-    "Nothing was changed."
-)
 NO_SUCH_TIP = N_("I can't find that tip any more.")
-
-
-async def _require_reviewer(deps: Deps, team_id: str, user_id: str, what: str, tip_id: int) -> None:
-    """Checked on every click: a non-reviewer is refused politely and nothing changes."""
-    if not await is_reviewer(deps, team_id, user_id):
-        log.warning("%s of tip %s refused: %s is not a reviewer", what, tip_id, user_id)
-        raise NotAuthorized(NOT_A_REVIEWER)
 
 
 def parse_value(value: object) -> tuple[int, int | None]:
@@ -79,7 +69,7 @@ async def review_list(
 
 
 def already_decided(t: Translator, tip: Tip) -> str:
-    who = mention(tip.decided_by) if tip.decided_by else "—"
+    who = person(t, tip.decided_by) if tip.decided_by else "—"
     if tip.status == TipStatus.APPROVED.value:
         return t("This tip was already approved by {who}.", who=who)
     return t("This tip was already rejected by {who}.", who=who)
@@ -124,7 +114,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        await _require_reviewer(deps, team_id, user_id, "approve", tip_id)
+        await require(deps, team_id, user_id, TipAction.APPROVE)
         async with deps.db.begin() as session:
             decision = await decide(
                 session, team_id, tip_id, actor_id=user_id, approve=True, note=None, now=deps.now()
@@ -155,7 +145,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        await _require_reviewer(deps, team_id, user_id, "reject", tip_id)
+        await require(deps, team_id, user_id, TipAction.REJECT)
         async with deps.db() as session:
             tip = await get_tip(session, team_id, tip_id)
         if tip is None:
@@ -175,9 +165,10 @@ def register(router: Router) -> None:
         team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
-        if not await is_reviewer(deps, team_id, user_id):
+        if not await can(deps, team_id, user_id, TipView.REJECT):
             log.warning("rejection of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            await ack(response_action="errors", errors={TipBlock.REASON: t(NOT_A_REVIEWER)})
+            refused = t(refusal(TipView.REJECT))
+            await ack(response_action="errors", errors={TipBlock.REASON: refused})
             return
         values = (view.get("state") or {}).get("values") or {}
         raw = ((values.get(TipBlock.REASON) or {}).get(TipBlock.VALUE) or {}).get("value")
@@ -219,7 +210,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         tip_id, offset = parse_value(action.get("value"))
-        await _require_reviewer(deps, team_id, user_id, "edit", tip_id)
+        await require(deps, team_id, user_id, TipAction.EDIT)
         async with deps.db() as session:
             tip = await get_tip(session, team_id, tip_id)
         if tip is None:
@@ -234,9 +225,10 @@ def register(router: Router) -> None:
         team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
-        if not await is_reviewer(deps, team_id, user_id):
+        if not await can(deps, team_id, user_id, TipView.EDIT):
             log.warning("edit of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            await ack(response_action="errors", errors={TipBlock.TITLE: t(NOT_A_REVIEWER)})
+            refused = t(refusal(TipView.EDIT))
+            await ack(response_action="errors", errors={TipBlock.TITLE: refused})
             return
         values = (view.get("state") or {}).get("values") or {}
 
@@ -293,8 +285,7 @@ def register(router: Router) -> None:
     ) -> None:
         await ack()
         team_id, user_id = actor(body)
-        if not await is_reviewer(deps, team_id, user_id):
-            raise NotAuthorized(NOT_A_REVIEWER)
+        await require(deps, team_id, user_id, TipAction.REVIEW_PAGE)
         offset = to_offset(action.get("value")) or 0
         text, blocks = await review_list(deps, t, team_id, offset)
         await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")

@@ -29,15 +29,17 @@ from bot.domain.tips import (
     set_digest,
     set_review_channel,
 )
-from bot.errors import NotAuthorized, UserFacingError
+from bot.errors import UserFacingError
 from bot.i18n import N_, Translator
 from bot.ids import TipAction
+from bot.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
+from bot.permissions import roles_of
 from bot.slack_text import channel_link, escape
 from bot.slack_values import to_offset
 from bot.tip_delivery import post_missing_cards, workspace_translator
-from bot.tip_reviewers import channel_members, forget, is_reviewer
+from bot.tip_reviewers import channel_members, forget
 from bot.tips_commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
-from bot.views.help import help_blocks, help_text
+from bot.views.help import help_blocks, help_text, roles_in
 from bot.views.tips import (
     LIST_PAGE_SIZE,
     latest_blocks,
@@ -49,11 +51,10 @@ from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch
 from handlers.tip_modal import open_tip_modal
-from handlers.tip_review import NOT_A_REVIEWER, review_list
+from handlers.tip_review import review_list
 
 log = logging.getLogger(__name__)
 
-NOT_AN_ADMIN = N_("Sorry, only admins can change the tips settings.")
 # Posted in the channel, read by everyone: in the workspace's language.
 REVIEW_ANNOUNCEMENT = N_(
     "New good-practice tips will appear here for review. Approve, reject or edit them from "
@@ -65,8 +66,8 @@ DIGEST_ANNOUNCEMENT = N_(
 
 
 async def _help(req: CommandRequest) -> None:
-    show_admin = await req.is_admin() or await is_reviewer(req.deps, req.team_id, req.user_id)
-    await req.reply(help_text(req.t, TIPS), help_blocks(req.t, TIPS, show_admin))
+    roles = await roles_of(req.deps, req.team_id, req.user_id, roles_in(TIPS))
+    await req.reply(help_text(req.t, TIPS), help_blocks(req.t, TIPS, roles))
 
 
 async def _open_form(req: CommandRequest, text: str) -> None:
@@ -128,21 +129,15 @@ async def _mine(req: CommandRequest) -> None:
 
 
 # ---------------------------------------------------------------------------- reviewers
-
-
-async def _require_reviewer(req: CommandRequest) -> None:
-    if not await is_reviewer(req.deps, req.team_id, req.user_id):
-        raise NotAuthorized(NOT_A_REVIEWER)
+# `review`, `export` and `setup` are checked by `dispatch` (bot/permissions.py) before they run.
 
 
 async def _review(req: CommandRequest) -> None:
-    await _require_reviewer(req)
     text, blocks = await review_list(req.deps, req.t, req.team_id, 0)
     await req.reply(text, blocks)
 
 
 async def _export(req: CommandRequest) -> None:
-    await _require_reviewer(req)
     period = tip_export.parse_period(req.text)
     await req.ack()
     deps, t = req.deps, req.t
@@ -217,8 +212,6 @@ async def _announce(req: CommandRequest, channel: str, text: str) -> None:
 
 
 async def _setup(req: CommandRequest) -> None:
-    if not await req.is_admin():
-        raise NotAuthorized(NOT_AN_ADMIN)
     words = req.text.split()
     what = fold(words[0]) if words else ""
     deps, t = req.deps, req.t

@@ -44,7 +44,7 @@ def register_jobs(scheduler: AsyncIOScheduler, deps: Deps) -> None:
         ("retry_calls", retry_calls.run, timedelta(minutes=1)),
         ("housekeeping", housekeeping.run, timedelta(hours=6)),
         # Coffee breaks: rounds due (or to resume) and follow-ups, decided from the tables.
-        ("coffee_rounds", rounds.run, timedelta(minutes=1)),
+        ("coffee_rounds", rounds.run, timedelta(seconds=deps.settings.rounds_tick_seconds)),
         ("coffee_followups", followups.run, timedelta(minutes=10)),
         # Tips: the weekly digest decides from its tables whether a slot is due.
         ("tips_digest", digest.run, timedelta(minutes=5)),

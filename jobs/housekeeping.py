@@ -1,19 +1,26 @@
-"""Forgets event ids older than Slack's retry window."""
+"""Forgets what is no longer needed: coffee-break history older than HISTORY_RETENTION_DAYS
+(0 keeps it), event ids past Slack's retry window, Slack calls done or given up long ago
+(see bot.domain.privacy and docs/privacy.md)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 
-from sqlalchemy import delete
-
-from bot.db.models import ProcessedEvent
 from bot.deps import Deps
+from bot.domain.privacy import KEEP_EVENT_IDS, Purged, purge_old_data
 
-KEEP_EVENT_IDS = timedelta(days=2)
+log = logging.getLogger(__name__)
+
+__all__ = ["KEEP_EVENT_IDS", "run"]
 
 
-async def run(deps: Deps) -> None:
+async def run(deps: Deps) -> Purged:
     async with deps.db.begin() as session:
-        await session.execute(
-            delete(ProcessedEvent).where(ProcessedEvent.received_at < deps.now() - KEEP_EVENT_IDS)
+        purged = await purge_old_data(session, deps.now(), deps.settings.history_retention_days)
+    if purged.rounds or purged.calls:
+        log.info(
+            "housekeeping: %d coffee round(s) past the retention, %d old Slack call(s) deleted",
+            purged.rounds,
+            purged.calls,
         )
+    return purged

@@ -4,12 +4,15 @@ the real app served over HTTP, and a sender of signed Slack requests.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -24,7 +27,7 @@ from bot.deps import Deps
 from bot.server import make_web_app
 from bot.slack_client import make_client
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackSender
+from tests.fakes.slack_requests import AppResponse, SlackSender
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token"
@@ -139,6 +142,16 @@ async def deps(settings: Settings, clock: FakeClock) -> AsyncIterator[Deps]:
         await engine.dispose()
 
 
+async def posted_answer(fake: FakeSlack, response_url: str, within: float = 10) -> Any:
+    """The first body posted to `response_url`, waiting up to `within` seconds: for a bot in
+    another process, whose work after the acknowledgement `RunningApp.settle` cannot see."""
+    deadline = time.monotonic() + within
+    while not fake.responses_for(response_url):
+        assert time.monotonic() < deadline, f"nothing was posted to {response_url}"
+        await asyncio.sleep(0.02)
+    return fake.responses_for(response_url)[0]["body"]
+
+
 @dataclass
 class RunningApp:
     url: str
@@ -149,6 +162,13 @@ class RunningApp:
     async def settle(self) -> None:
         """Wait for work that continues after Slack got its acknowledgement."""
         await self.deps.tasks.idle(timeout=15)
+
+    async def answer(self, resp: AppResponse) -> Any:
+        """The answer to a command or a click: the last body the app posted to the request's
+        response_url, after the work that follows the (empty) acknowledgement; else None."""
+        await self.settle()
+        posted = self.fake.responses_for(resp.response_url) if resp.response_url else []
+        return posted[-1]["body"] if posted else None
 
     def with_settings(self, **changes: object) -> Settings:
         return replace(self.deps.settings, **changes)  # type: ignore[arg-type]

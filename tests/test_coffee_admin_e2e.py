@@ -29,7 +29,9 @@ from tests.conftest import TEAM_ID, FakeClock, RunningApp
 BO = PEOPLE[2].user_id  # sv-SE, not an admin
 
 
-def _responses(app: RunningApp, url: str | None) -> str:
+async def _responses(app: RunningApp, url: str | None) -> str:
+    """Everything answered by response_url, once the work after the acknowledgement is done."""
+    await app.settle()
     return "\n".join(all_text(r["body"]) for r in app.fake.responses_for(url or ""))
 
 
@@ -95,6 +97,7 @@ async def test_every_two_weeks_skips_the_week_between(
     await app.sender.command(
         "/fika", "schedule tuesday 10:00 every 2 weeks", user_id=ADMIN, channel_id=CHANNEL
     )
+    await app.settle()
     for day in range(1, 30):
         clock.set(datetime(2026, 11, 30, 8, 5, tzinfo=UTC) + timedelta(days=day))
         await rounds_job.run(app.deps)
@@ -126,7 +129,7 @@ async def test_stats_figures_and_the_csv_file(running_app: RunningApp, clock: Fa
     await app.settle()
 
     resp = await app.sender.command("/fika", "statistik", user_id=ADMIN, channel_id=CHANNEL)
-    text = all_text(resp.json)
+    text = all_text(await app.answer(resp))
     assert "1 januari 2026 – 31 december 2026" in text
     assert "*Rundor:* 1" in text
     assert "*Personer som var med:* 11" in text
@@ -136,14 +139,14 @@ async def test_stats_figures_and_the_csv_file(running_app: RunningApp, clock: Fa
     assert "*Bibliotekspar som träffades:* 2" in text
 
     resp = await app.sender.command("/fika", "stats 2025", user_id=ADMIN, channel_id=CHANNEL)
-    assert "*Rundor:* 0" in all_text(resp.json)
+    assert "*Rundor:* 0" in all_text(await app.answer(resp))
     resp = await app.sender.command("/fika", "stats 2026-12-01..2026-12-31", user_id=ADMIN)
-    assert "*Rundor:* 0" in all_text(resp.json)
+    assert "*Rundor:* 0" in all_text(await app.answer(resp))
     resp = await app.sender.command("/fika", "stats last year", user_id=ADMIN)
-    assert "/fika statistik 2026" in _responses(app, resp.response_url)
+    assert "/fika statistik 2026" in await _responses(app, resp.response_url)
 
     resp = await app.sender.command("/fika", "stats csv 2026", user_id=ADMIN, channel_id=CHANNEL)
-    assert "direktmeddelanden" in all_text(resp.json)
+    assert "direktmeddelanden" in all_text(await app.answer(resp))
     await app.settle()
     [upload] = fake.uploaded_files
     admin_dm = fake.open_dm(ADMIN)
@@ -163,12 +166,12 @@ async def test_libraries_list_add_load_remove(running_app: RunningApp) -> None:
     fake = app.fake
     await workspace(app)
     resp = await app.sender.command("/fika", "bibliotek", user_id=BO)
-    text = all_text(resp.json)
+    text = all_text(await app.answer(resp))
     assert "Kronoby bibliotek / Kruunupyyn kirjasto (Kronoby)" in text
-    assert Coffee.LIBRARIES_ADD not in str(resp.json)  # not an admin
+    assert Coffee.LIBRARIES_ADD not in str(await app.answer(resp))  # not an admin
 
     resp = await app.sender.command("/fika", "libraries", user_id=ADMIN)
-    listing = resp.json
+    listing = await app.answer(resp)
     assert Coffee.LIBRARIES_LOAD in str(listing)
     resp = await app.sender.block_action(
         ADMIN,
@@ -228,10 +231,10 @@ async def test_libraries_list_add_load_remove(running_app: RunningApp) -> None:
     await app.settle()
 
     resp = await app.sender.command("/fika", "bibliotek ta-bort kronoby BIBLIOTEK", user_id=ADMIN)
-    assert "Kronoby bibliotek finns inte längre på listan" in all_text(resp.json)
+    assert "Kronoby bibliotek finns inte längre på listan" in all_text(await app.answer(resp))
     resp = await app.sender.command("/fika", "bibliotek remove Kronoby bibliotek", user_id=BO)
     await app.settle()
-    assert "bara Fikas administratörer" in _responses(app, resp.response_url)
+    assert "bara Fikas administratörer" in await _responses(app, resp.response_url)
 
     async with app.deps.db() as session:
         libraries = {lib.name_sv: lib for lib in await session.scalars(select(Library))}
@@ -248,7 +251,7 @@ async def test_a_long_library_list_pages(running_app: RunningApp) -> None:
         for i in range(70):
             session.add(Library(team_id=TEAM_ID, name_sv=f"Bibliotek {i:03d}"))
     resp = await app.sender.command("/fika", "bibliotek", user_id=BO)
-    first = resp.json
+    first = await app.answer(resp)
     assert "sida 1 av 3" in all_text(first) and "Bibliotek 030" not in all_text(first)
     resp = await app.sender.block_action(
         BO, Coffee.LIBRARIES_PAGE, value="2", message={"ts": "1.2", "blocks": first["blocks"]}

@@ -34,7 +34,9 @@ from tests.conftest import FakeClock, RunningApp
 MARKERS = {"sv": "Dags för fika", "fi": "Kahvihetken aika", "en": "Time for fika"}
 
 
-def _responses(app: RunningApp, url: str | None) -> str:
+async def _responses(app: RunningApp, url: str | None) -> str:
+    """Everything answered by response_url, once the work after the acknowledgement is done."""
+    await app.settle()
     return "\n".join(all_text(r["body"]) for r in app.fake.responses_for(url or ""))
 
 
@@ -68,7 +70,7 @@ async def test_admin_starts_a_program_the_bot_joins_and_announces(running_app: R
     assert "varje måndag kl. 09:00" in announcement
     assert "måndag 7 december kl. 09:00" in announcement
     # The admin gets a confirmation in their own language.
-    assert "Första rundan: måndag 7 december kl. 09:00" in _responses(app, resp.response_url)
+    assert "Första rundan: måndag 7 december kl. 09:00" in await _responses(app, resp.response_url)
     async with app.deps.db() as session:
         program = (await session.scalars(select(CoffeeProgram))).one()
     assert (program.weekday, program.hour, program.minute) == (0, 9, 0)
@@ -76,7 +78,7 @@ async def test_admin_starts_a_program_the_bot_joins_and_announces(running_app: R
 
     again = await app.sender.command("/fika", "starta", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
-    assert "redan ett fikaprogram" in _responses(app, again.response_url)
+    assert "redan ett fikaprogram" in await _responses(app, again.response_url)
     assert await _count(app, CoffeeProgram) == 1
     assert len(fake.messages(CHANNEL)) == 1
 
@@ -87,7 +89,7 @@ async def test_start_in_a_private_channel_asks_to_be_invited(running_app: Runnin
     app.fake.add_channel("GPRIV", "secret-fika", is_private=True, members=[ADMIN])
     resp = await app.sender.command("/fika", "start", user_id=ADMIN, channel_id="GPRIV")
     await app.settle()
-    assert "/invite @Fika" in _responses(app, resp.response_url)
+    assert "/invite @Fika" in await _responses(app, resp.response_url)
     assert await _count(app, CoffeeProgram) == 0
     assert app.fake.calls_to("conversations.join") == []
 
@@ -98,7 +100,7 @@ async def test_a_workspace_admin_may_start_too(running_app: RunningApp) -> None:
     app.fake.add_user("UOWNER", name="olga", locale="fi-FI", is_owner=True)
     resp = await app.sender.command("/fika", "aloita", user_id="UOWNER", channel_id=CHANNEL)
     await app.settle()
-    assert "Valmista!" in _responses(app, resp.response_url)
+    assert "Valmista!" in await _responses(app, resp.response_url)
     assert await _count(app, CoffeeProgram) == 1
 
 
@@ -111,24 +113,24 @@ async def test_schedule_and_size_change_and_say_when_the_next_round_is(
     resp = await app.sender.command(
         "/fika", "schema torsdag 13:30 varannan vecka", user_id=ADMIN, channel_id=CHANNEL
     )
-    text = all_text(resp.json)
+    text = all_text(await app.answer(resp))
     assert "torsdagar kl. 13:30 med 2 veckors mellanrum" in text
     assert "Nästa runda: torsdag 3 december kl. 13:30" in text
     await app.settle()
     assert "torsdagar kl. 13:30 med 2 veckors mellanrum" in all_text(app.fake.messages(CHANNEL)[-1])
     resp = await app.sender.command("/fika", "storlek 3", user_id=ADMIN, channel_id=CHANNEL)
-    assert "i grupper om 3" in all_text(resp.json)
+    assert "i grupper om 3" in all_text(await app.answer(resp))
     async with app.deps.db() as session:
         program = (await session.scalars(select(CoffeeProgram))).one()
     assert (program.weekday, program.hour, program.minute) == (3, 13, 30)
     assert (program.interval_weeks, program.group_size) == (2, 3)
 
     resp = await app.sender.command("/fika", "size 9", user_id=ADMIN, channel_id=CHANNEL)
-    assert "från 2 till 6" in _responses(app, resp.response_url)
+    assert "från 2 till 6" in await _responses(app, resp.response_url)
     resp = await app.sender.command("/fika", "schedule whenever", user_id=ADMIN, channel_id=CHANNEL)
-    assert "/fika schema måndag 09:00" in _responses(app, resp.response_url)
+    assert "/fika schema måndag 09:00" in await _responses(app, resp.response_url)
     resp = await app.sender.command("/fika", "size 3", user_id=ADMIN, channel_id="CELSEWHERE")
-    assert "inget fikaprogram" in _responses(app, resp.response_url)
+    assert "inget fikaprogram" in await _responses(app, resp.response_url)
 
 
 async def test_stop_ends_the_program(running_app: RunningApp) -> None:
@@ -136,14 +138,14 @@ async def test_stop_ends_the_program(running_app: RunningApp) -> None:
     await workspace(app)
     await start_program(app)
     resp = await app.sender.command("/fika", "stop", user_id=ADMIN, channel_id=CHANNEL)
-    assert "har stoppats" in all_text(resp.json)
+    assert "har stoppats" in all_text(await app.answer(resp))
     await app.settle()
     assert "inga fler rundor" in all_text(app.fake.messages(CHANNEL)[-1])
     async with app.deps.db() as session:
         assert (await session.scalars(select(CoffeeProgram))).one().active is False
     resp = await app.sender.command("/fika", "pair-now", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
-    assert "inget fikaprogram" in _responses(app, resp.response_url)
+    assert "inget fikaprogram" in await _responses(app, resp.response_url)
     assert await _count(app, CoffeeRound) == 0
 
 
@@ -160,8 +162,10 @@ async def test_pair_now_four_pairs_and_a_trio_in_their_languages_across_librarie
     started = time.monotonic()
     resp = await app.sender.command("/fika", "pair-now", user_id=ADMIN, channel_id=CHANNEL)
     assert time.monotonic() - started < 3
-    assert "Ihopparningen börjar nu" in all_text(resp.json)
-    assert "nästa schemalagda runda är måndag 7 december kl. 09:00" in all_text(resp.json)
+    assert "Ihopparningen börjar nu" in all_text(await app.answer(resp))
+    assert "nästa schemalagda runda är måndag 7 december kl. 09:00" in all_text(
+        await app.answer(resp)
+    )
     await app.settle()
 
     dms = group_dms(fake)
@@ -202,7 +206,7 @@ async def test_pair_now_four_pairs_and_a_trio_in_their_languages_across_librarie
     # Once per period: a second pair-now is refused and pairs nobody again.
     resp = await app.sender.command("/fika", "para-nu", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
-    assert "redan gjord" in _responses(app, resp.response_url)
+    assert "redan gjord" in await _responses(app, resp.response_url)
     assert len(fake.calls_to("conversations.open")) == 5
 
 
@@ -245,7 +249,7 @@ async def test_follow_up_buttons_record_one_answer_and_show_who_answered(
     resp = await app.sender.block_action(a, Coffee.FOLLOWUP_MET, message=message)
     assert resp.status == 200
     await app.settle()
-    thanks = _responses(app, resp.response_url)
+    thanks = await _responses(app, resp.response_url)
     assert "Roligt att ni träffades" in thanks or "Mukavaa, että tapasitte" in thanks
     updated = marked_messages(fake, first.id, "fika_followup")[0]
     assert f"<@{a}>" in all_text(updated)
@@ -254,12 +258,12 @@ async def test_follow_up_buttons_record_one_answer_and_show_who_answered(
     # A second click (from the message as it was) does not change the answer.
     resp = await app.sender.block_action(b, Coffee.FOLLOWUP_NOT_MET, message=message)
     await app.settle()
-    later = _responses(app, resp.response_url)
+    later = await _responses(app, resp.response_url)
     assert "redan svarat" in later or "vastasi jo" in later
     # Someone outside the group cannot answer.
     resp = await app.sender.block_action(OUTSIDER, Coffee.FOLLOWUP_NOT_MET, message=message)
     await app.settle()
-    assert "Bara de som är med" in _responses(app, resp.response_url)
+    assert "Bara de som är med" in await _responses(app, resp.response_url)
 
     # "Share a tip from our chat" counts as having met and records the wish.
     tip_message = marked_messages(fake, second.id, "fika_followup")[0]
@@ -311,7 +315,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
     member = PEOPLE[1].user_id  # aino, fi-FI, in the channel but not an admin
     resp = await app.sender.command("/fika", "start", user_id=OUTSIDER, channel_id=CHANNEL)
     await app.settle()
-    assert "bara Fikas administratörer" in _responses(app, resp.response_url)
+    assert "bara Fikas administratörer" in await _responses(app, resp.response_url)
     assert await _count(app, CoffeeProgram) == 0
     assert fake.calls_to("conversations.join") == []
     assert fake.calls_to("chat.postMessage") == []
@@ -330,7 +334,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
         resp = await app.sender.command("/fika", text, user_id=who, channel_id=CHANNEL)
         assert resp.status == 200
         await app.settle()
-        assert expected in _responses(app, resp.response_url), text
+        assert expected in await _responses(app, resp.response_url), text
     assert await _count(app, CoffeeRound) == 0
     assert len(fake.calls_to("chat.postMessage")) == posts_before
     assert fake.calls_to("conversations.open") == []
@@ -343,7 +347,8 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
 async def test_help_shows_admin_commands_only_to_admins(running_app: RunningApp) -> None:
     app = running_app
     await workspace(app)
-    admin_help = all_text((await app.sender.command("/fika", "", user_id=ADMIN)).json)
-    member_help = all_text((await app.sender.command("/fika", "", user_id=PEOPLE[2].user_id)).json)
+    admin_help = all_text(await app.answer(await app.sender.command("/fika", "", user_id=ADMIN)))
+    member = await app.sender.command("/fika", "", user_id=PEOPLE[2].user_id)
+    member_help = all_text(await app.answer(member))
     assert "/fika para-nu" in admin_help and "/fika paus" in admin_help
     assert "/fika para-nu" not in member_help and "/fika paus" in member_help

@@ -28,7 +28,9 @@ AINO = PEOPLE[1].user_id  # fi-FI
 BO = PEOPLE[2].user_id  # sv-SE
 
 
-def _responses(app: RunningApp, url: str | None) -> str:
+async def _responses(app: RunningApp, url: str | None) -> str:
+    """Everything answered by response_url, once the work after the acknowledgement is done."""
+    await app.settle()
     return "\n".join(all_text(r["body"]) for r in app.fake.responses_for(url or ""))
 
 
@@ -88,7 +90,7 @@ async def test_joining_the_channel_opts_in_with_a_welcome_dm_in_their_language(
     # "Leave" in the welcome DM: out of this program.
     resp = await app.sender.block_action("UNEW", Coffee.WELCOME_LEAVE, message=welcome)
     await app.settle()
-    assert "sinua ei enää yhdistetä" in _responses(app, resp.response_url)
+    assert "sinua ei enää yhdistetä" in await _responses(app, resp.response_url)
     row = await _participant(app, "UNEW")
     assert row is not None and row.status == "left"
 
@@ -139,13 +141,13 @@ async def test_pause_status_resume_leave_join(running_app: RunningApp) -> None:
     # Typed in the DM with the bot: the program is found from the channel membership.
     resp = await app.sender.command("/fika", "tauko 2 viikkoa", user_id=AINO)
     await app.settle()
-    assert "maanantai 14. joulukuuta" in _responses(app, resp.response_url)
+    assert "maanantai 14. joulukuuta" in await _responses(app, resp.response_url)
     row = await _participant(app, AINO)
     assert row is not None and (row.status, row.paused_until) == ("paused", date(2026, 12, 14))
 
     resp = await app.sender.command("/fika", "tila", user_id=AINO)
     await app.settle()
-    status = _responses(app, resp.response_url)
+    status = await _responses(app, resp.response_url)
     assert "Pidät taukoa maanantai 14. joulukuuta asti" in status
     assert "Pietarsaaren kaupunginkirjasto" in status and "Suomi" in status
 
@@ -154,29 +156,29 @@ async def test_pause_status_resume_leave_join(running_app: RunningApp) -> None:
     assert AINO not in await _paired(app)
 
     resp = await app.sender.command("/fika", "jatka", user_id=AINO)
-    assert "Tervetuloa takaisin" in all_text(resp.json)
+    assert "Tervetuloa takaisin" in all_text(await app.answer(resp))
     resp = await app.sender.command("/fika", "jatka", user_id=AINO)
-    assert "Sinulla ei ole taukoa" in all_text(resp.json)
+    assert "Sinulla ei ole taukoa" in all_text(await app.answer(resp))
 
     resp = await app.sender.command("/fika", "status", user_id=BO)
     await app.settle()
-    status = _responses(app, resp.response_url)
+    status = await _responses(app, resp.response_url)
     assert "Du är med." in status and "Din senaste fikagrupp" in status
 
     resp = await app.sender.command("/fika", "lämna", user_id=BO)
     await app.settle()
-    assert "Med `/fika gå-med` är du med igen" in _responses(app, resp.response_url)
+    assert "Med `/fika gå-med` är du med igen" in await _responses(app, resp.response_url)
     row = await _participant(app, BO)
     assert row is not None and row.status == "left"
     resp = await app.sender.command("/fika", "gå-med", user_id=BO)
     await app.settle()
-    assert "Du är med!" in _responses(app, resp.response_url)
+    assert "Du är med!" in await _responses(app, resp.response_url)
     row = await _participant(app, BO)
     assert row is not None and row.status == "active"
 
     resp = await app.sender.command("/fika", "paus banan", user_id=BO)
     await app.settle()
-    assert "/fika paus 2 veckor" in _responses(app, resp.response_url)
+    assert "/fika paus 2 veckor" in await _responses(app, resp.response_url)
 
 
 async def test_profile_modal_validates_and_saves(running_app: RunningApp) -> None:

@@ -41,8 +41,8 @@ async def test_fika_help_answers_in_the_callers_slack_language(
     started = time.monotonic()
     resp = await running_app.sender.command("/fika", "help", user_id="U1")
     assert time.monotonic() - started < 3
-    assert resp.status == 200
-    body = resp.json
+    assert resp.status == 200 and resp.text == ""  # acknowledged at once; answered after
+    body = await running_app.answer(resp)
     assert body is not None and body["response_type"] == "ephemeral"
     text = _text_of(body)
     assert expected in text and not_expected not in text
@@ -56,17 +56,19 @@ async def test_fika_help_answers_in_the_callers_slack_language(
 async def test_tips_help_aliases(running_app: RunningApp, word: str, marker: str) -> None:
     running_app.fake.add_user("U2", name="sven", locale="sv-SE")
     resp = await running_app.sender.command("/tips", word, user_id="U2")
-    assert resp.status == 200 and resp.json is not None
-    assert marker in _text_of(resp.json)
+    answer = await running_app.answer(resp)
+    assert resp.status == 200 and answer is not None
+    assert marker in _text_of(answer)
 
 
 async def test_unknown_subcommand_shows_help_with_a_note(running_app: RunningApp) -> None:
     running_app.fake.add_user("U3", name="eero", locale="fi-FI")
     resp = await running_app.sender.command("/fika", "banaani <!channel>", user_id="U3")
-    assert resp.json is not None
-    text = _text_of(resp.json)
+    answer = await running_app.answer(resp)
+    assert answer is not None
+    text = _text_of(answer)
     assert "En tunne komentoa" in text and "banaani" in text
-    assert "<!channel>" not in json.dumps(resp.json)
+    assert "<!channel>" not in json.dumps(answer)
 
 
 async def test_stored_language_choice_wins_over_slack(running_app: RunningApp) -> None:
@@ -77,21 +79,24 @@ async def test_stored_language_choice_wins_over_slack(running_app: RunningApp) -
         member = await get_or_create_member(session, "T0FIKA", "U4")
         member.locale_pref = "fi"
     resp = await running_app.sender.command("/fika", "help", user_id="U4")
-    assert resp.json is not None and "Komennot" in _text_of(resp.json)
+    answer = await running_app.answer(resp)
+    assert answer is not None and "Komennot" in _text_of(answer)
 
 
 async def test_unknown_slack_locale_falls_back_to_default(running_app: RunningApp) -> None:
     running_app.fake.add_user("U5", name="hans", locale="de-DE")
     resp = await running_app.sender.command("/fika", "", user_id="U5")
-    assert resp.json is not None and "Kommandon" in _text_of(resp.json)  # DEFAULT_LOCALE=sv
+    answer = await running_app.answer(resp)
+    assert answer is not None and "Kommandon" in _text_of(answer)  # DEFAULT_LOCALE=sv
 
 
 async def test_users_info_failure_still_answers(running_app: RunningApp) -> None:
     running_app.fake.add_user("U6", name="x", locale="fi-FI")
     running_app.fake.fail_next("users.info", error="user_not_found", times=1)
     resp = await running_app.sender.command("/fika", "help", user_id="U6")
-    assert resp.status == 200 and resp.json is not None
-    assert "Kommandon" in _text_of(resp.json)
+    answer = await running_app.answer(resp)
+    assert resp.status == 200 and answer is not None
+    assert "Kommandon" in _text_of(answer)
 
 
 async def test_forged_and_stale_signatures_get_401(running_app: RunningApp) -> None:

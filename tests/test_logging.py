@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.logging_setup import RedactingFormatter
+import pytest
+
+from bot.logging_setup import RedactingFormatter, setup_logging
 
 
 def _record(msg: str, *args: object, exc: bool = False) -> logging.LogRecord:
@@ -37,3 +39,24 @@ def test_tracebacks_are_one_line_and_scrubbed() -> None:
     assert "\n" not in line
     assert "RuntimeError" in line
     assert "999-secret" not in line
+
+
+def test_a_tick_skipped_while_a_round_runs_is_not_a_warning(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        setup_logging("INFO")
+        scheduler = logging.getLogger("apscheduler.scheduler")
+        scheduler.warning(
+            'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+            "coffee_rounds",
+            1,
+        )
+        scheduler.warning("Run time of job %s was missed by %s", "coffee_rounds", "0:02:00")
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+    err = capsys.readouterr().err
+    assert "maximum number of running instances" not in err
+    assert "was missed by" in err  # other scheduler warnings still show

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, posted_answer
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
@@ -94,8 +94,8 @@ async def test_http_mode_serves_signed_commands_health_and_stops_cleanly(
                 started = time.monotonic()
                 resp = await sender.command("/fika", "help", user_id=user)
                 assert time.monotonic() - started < 3
-                assert resp.status == 200 and resp.json is not None
-                assert word in str(resp.json)
+                assert resp.status == 200 and resp.response_url is not None
+                assert word in str(await posted_answer(fake_slack, resp.response_url))
             forged = await sender.raw(
                 b"command=%2Ffika&text=help",
                 content_type="application/x-www-form-urlencoded",

@@ -45,7 +45,7 @@ async def _answers(
         resp = await app.sender.command(command, text, user_id=user, channel_id=coffee.CHANNEL)
         assert resp.status == 200, (text[:40], resp.status)
         await app.settle()
-        answer = text_of(resp.json) + "\n".join(
+        answer = text_of(await app.answer(resp)) + "\n".join(
             text_of(r["body"]) for r in app.fake.responses[since:]
         )
         locale = "fi" if user == AINO else "sv"
@@ -63,7 +63,7 @@ async def test_unknown_subcommands_show_help_in_the_readers_language(
     for user, locale in ((AINO, "fi"), (BO, "sv")):
         for word in ("blah", "²", "☕", "x" * 500, "<!channel>"):
             resp = await app.sender.command("/fika", word, user_id=user)
-            answer = text_of(resp.json)
+            answer = text_of(await app.answer(resp))
             unknown = translator(locale)(
                 "I don't know the command “{word}”. Here is what I understand:", word="@@"
             ).split("@@")[0]

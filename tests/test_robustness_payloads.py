@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bot.ids import Coffee, CoffeeView, Shortcut, TipAction, TipView
+from bot.ids import Coffee, CoffeeView, PrivacyAction, Shortcut, TipAction, TipView
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
 from tests.fakes.slack_requests import (
     block_actions_payload,
@@ -33,7 +33,7 @@ from tests.security_support import (
 )
 
 ADMIN = "UADMIN"  # an admin, a reviewer and in a coffee group: every check lets them through
-ACTION_IDS = [*TipAction, *Coffee]
+ACTION_IDS = [*TipAction, *Coffee, *PrivacyAction]
 CALLBACK_IDS = [*TipView, *CoffeeView]
 
 # Button values no button of ours ever carries (none of them names a stored row).

@@ -161,7 +161,7 @@ async def test_reviewer_rights_are_checked_again_on_every_click(
     second = await add_tip(app.deps, title="Andra", status=TipStatus.PENDING)
     third = await add_tip(app.deps, title="Tredje", status=TipStatus.PENDING)
     resp = await app.sender.command("/tips", "review", user_id="UREV1", channel_id=REVIEW)
-    listing = resp.json
+    listing = await app.answer(resp)
     assert listing is not None and "Andra" in text_of(listing)
 
     # A reviewer opens the reason form for the second tip and the edit form for the third …
@@ -236,7 +236,7 @@ async def test_tips_settings_review_and_export_need_rights(
         resp = await app.sender.command("/tips", text, user_id=OUTSIDER, channel_id="CGENERAL")
         assert resp.status == 200
         await app.settle()
-        assert localized("sv", expected) in text_of(resp.json) + told(app, since), text
+        assert localized("sv", expected) in text_of(await app.answer(resp)) + told(app, since), text
     assert changed_tables(before, await snapshot(app)) == []
     assert app.fake.uploaded_files == []
 
@@ -324,6 +324,7 @@ async def test_welcome_buttons_and_the_break_form_only_touch_ones_own_programs(
 
     # Her own program's welcome buttons still work for Aino, even after she left it.
     await app.sender.command("/fika", "leave", user_id=AINO)
+    await app.settle()  # the command is acknowledged first, done after
     await app.sender.view_submission(
         AINO, {"callback_id": CoffeeView.PAUSE, "private_metadata": str(program_id)}, pause
     )
@@ -348,7 +349,7 @@ async def test_admin_rights_are_checked_again_on_every_command_and_form(
     resp = await app.sender.command("/fika", "start", user_id=boss, channel_id=CHANNEL)
     await app.settle()
     resp = await app.sender.command("/fika", "libraries", user_id=boss)
-    listing = resp.json
+    listing = await app.answer(resp)
     assert listing is not None and Coffee.LIBRARIES_ADD in str(listing)
     await app.sender.block_action(boss, Coffee.LIBRARIES_ADD, message={"ts": "1.1", **listing})
     await app.settle()
@@ -390,7 +391,9 @@ async def test_library_admin_surfaces_refuse_members(
     since = len(app.fake.responses)
     for text in ("libraries add", "bibliotek ladda", "kirjastot poista Vasa stadsbibliotek"):
         resp = await app.sender.command("/fika", text, user_id=AINO)
-        assert localized("fi", ADMINS_ONLY) in text_of(resp.json) + told(app, since), text
+        assert localized("fi", ADMINS_ONLY) in text_of(await app.answer(resp)) + told(app, since), (
+            text
+        )
     for action in (Coffee.LIBRARIES_ADD, Coffee.LIBRARIES_LOAD):
         await app.sender.block_action(AINO, action, value="x", channel_id=CHANNEL)
     await app.settle()

@@ -34,7 +34,7 @@ async def _command(app: RunningApp, acks: list[Any], text: str, **kwargs: Any) -
     resp = await app.sender.command("/fika", text, **kwargs)
     assert resp.status == 200, (text, resp.status)
     await app.settle()
-    acks.append(resp.json)
+    acks.append(await app.answer(resp))
     return resp
 
 
@@ -112,7 +112,9 @@ async def test_coffee_surfaces_escape_what_people_typed(
 
     # Lists, status, and commands that echo what was typed.
     resp = await _command(app, acks, "libraries", user_id=admin)
-    await app.sender.block_action(admin, Coffee.LIBRARIES_PAGE, message={"ts": "1.1", **resp.json})
+    await app.sender.block_action(
+        admin, Coffee.LIBRARIES_PAGE, message={"ts": "1.1", **(await app.answer(resp))}
+    )
     for user in (AINO, BO):
         await _command(app, acks, "status", user_id=user)
     for text in (
@@ -148,7 +150,7 @@ async def test_coffee_surfaces_escape_what_people_typed(
         for m in ms
     )
     resp = await _command(app, acks, "stats", user_id=admin, channel_id=coffee.CHANNEL)
-    assert "&lt;!channel&gt;" in coffee.all_text(resp.json)
+    assert "&lt;!channel&gt;" in coffee.all_text(await app.answer(resp))
     await _command(app, acks, "stats csv", user_id=admin, channel_id=coffee.CHANNEL)
 
     found = leaks(app, acks)
@@ -178,7 +180,7 @@ async def test_tips_surfaces_escape_what_people_typed(
         resp = await app.sender.command("/tips", text, user_id=user, channel_id=channel)
         assert resp.status == 200, (text, resp.status)
         await app.settle()
-        acks.append(resp.json)
+        acks.append(await app.answer(resp))
         return resp
 
     # Tips through the form (prefilled from the command's text) and from a message shortcut.
@@ -265,7 +267,10 @@ async def test_tips_surfaces_escape_what_people_typed(
     await tips_command(f"setup digest fredag {EVIL}", tips.ADMIN, tips.DIGEST)
     page = json.dumps({"k": "search", "q": EVIL, "o": 0})
     await app.sender.block_action(
-        tips.OUTSIDER, TipAction.LIST_PAGE, value=page, message={"ts": "1.1", **search.json}
+        tips.OUTSIDER,
+        TipAction.LIST_PAGE,
+        value=page,
+        message={"ts": "1.1", **(await app.answer(search))},
     )
     await app.sender.block_action(
         tips.OUTSIDER, TipAction.LIST_PAGE, value=page, is_ephemeral=True, channel_id="CGENERAL"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -114,3 +115,49 @@ def test_a_bad_log_level_or_database_address_is_a_clear_settings_problem(
         load_settings(env)
     [problem] = exc.value.problems
     assert name in problem and "pa55word" not in problem
+
+
+# Any Slack token (bot, user, app-level, refresh) not redacted to "xoxb-***" / "xapp-***".
+_ANY_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp|xoxe)-(?!\*\*\*)[A-Za-z0-9.-]")
+
+
+async def test_tokens_typed_or_echoed_by_slack_never_reach_debug_logs(
+    running_app: RunningApp, clock: FakeClock, debug_log: io.StringIO
+) -> None:
+    """Tokens that are not ours to know (typed by a person, echoed in a Slack error), our own
+    secrets inside request bodies, and every kind of refused request, at DEBUG."""
+    app = running_app
+    fake = app.fake
+    await coffee_and_tips_world(app, clock)
+    typed = "xoxp-1-TYPED-2-abc xoxe.xoxp-1-REFRESH xapp-1-A0-TYPED-3 xoxb-9-TYPED"
+    for command, text in (
+        ("/tips", f"search {typed} {SIGNING_SECRET}"),
+        ("/fika", f"{typed} {BOT_TOKEN}"),
+        ("/fika", f"pause {APP_TOKEN}"),
+        ("/tips", f"export {typed}"),
+    ):
+        await app.sender.command(command, text, user_id="UADMIN", channel_id="CFIKA")
+    # Slack answering with an error that names a token: the handler fails and logs it.
+    fake.stub(
+        "conversations.info",
+        {"ok": False, "error": "not_authed", "detail": f"token xoxp-1-ECHO-2 and {BOT_TOKEN}"},
+    )
+    await app.sender.command("/fika", "start", user_id="UADMIN", channel_id="CNEWPROGRAM")
+    await app.settle()
+    # Refused at the door: forged, stale, odd headers, not UTF-8, too large, malformed.
+    body = f"command=%2Ffika&text={BOT_TOKEN}+{APP_TOKEN}".encode()
+    await app.sender.raw(body, signature="v0=" + "0" * 64)
+    await app.sender.raw(body, timestamp=1)
+    await app.sender.raw(body, timestamp="²")
+    await app.sender.raw(body, signature=f"v0={SIGNING_SECRET}")
+    await app.sender.raw(body, sign=False, headers={"Authorization": f"Bearer {BOT_TOKEN}"})
+    await app.sender.raw(b"\xff" + BOT_TOKEN.encode())
+    await app.sender.raw(b"payload=" + APP_TOKEN.encode())
+    await app.sender.raw(b"text=" + BOT_TOKEN.encode() * 80_000)
+
+    output = debug_log.getvalue()
+    assert " ERROR handlers.router " in output  # the Slack error was logged, with its detail
+    assert "token xoxp-*** and xoxb-***" in output
+    assert _ANY_TOKEN.findall(output) == []
+    assert _secrets_in(output) == []
+    assert "TYPED" not in output and "ECHO" not in output.replace("xoxp-***", "")

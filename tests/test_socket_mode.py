@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, posted_answer
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import (
     action_payload,
@@ -179,9 +179,11 @@ async def test_socket_mode_answers_commands_serves_health_and_stops_cleanly(
 
         for user, word in (("UFI", "Komennot"), ("USV", "Kommandon")):
             started = time.monotonic()
-            payload = await socket_mode.send_slash_command(help_command(fake_slack, user))
-            assert time.monotonic() - started < 3
-            assert word in str(payload), payload
+            command = help_command(fake_slack, user)
+            await socket_mode.send_slash_command(command)
+            assert time.monotonic() - started < 3  # acknowledged; the answer comes after
+            answer = await posted_answer(fake_slack, command["response_url"])
+            assert word in str(answer), answer
         await socket_mode.ping(conn)
 
         async with aiohttp.ClientSession() as http:
@@ -196,8 +198,9 @@ async def test_socket_mode_answers_commands_serves_health_and_stops_cleanly(
         second = await socket_mode.wait_connected(count=2)
         await socket_mode.wait_closed(conn)
         assert conn.closed_by == "app"
-        payload = await socket_mode.send_slash_command(help_command(fake_slack, "UFI"))
-        assert "Komennot" in str(payload)
+        command = help_command(fake_slack, "UFI")
+        await socket_mode.send_slash_command(command)
+        assert "Komennot" in str(await posted_answer(fake_slack, command["response_url"]))
         assert [a.connection_id for a in socket_mode.acks] == [1, 1, 2]
         assert socket_mode.unexpected == []
     finally:

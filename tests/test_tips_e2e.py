@@ -280,13 +280,17 @@ async def test_approve_notify_search_and_digest_once(
 
     # Search finds it by a prefix, for anyone.
     resp = await app.sender.command("/tips", "search bibliotek", user_id=OUTSIDER)
-    assert resp.json is not None and "Bibliotekets språkcafé" in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Bibliotekets språkcafé" in text_of(answer)
     resp = await app.sender.command("/tips", "sök språkcaf", user_id=OUTSIDER)
-    assert resp.json is not None and "Bibliotekets språkcafé" in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Bibliotekets språkcafé" in text_of(answer)
     resp = await app.sender.command("/tips", "latest", user_id=OUTSIDER)
-    assert resp.json is not None and "Bibliotekets språkcafé" in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Bibliotekets språkcafé" in text_of(answer)
     resp = await app.sender.command("/tips", "mine", user_id=AUTHOR)
-    assert resp.json is not None and "Bibliotekets språkcafé" in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Bibliotekets språkcafé" in text_of(answer)
 
     # The digest: nothing before Friday 10:00; then one post; never again.
     before = len(app.fake.messages(DIGEST))
@@ -418,7 +422,8 @@ async def test_reject_sends_the_reason(running_app: RunningApp) -> None:
     assert "Inte godkänt av <@UREV2>" in shown and "liknande tips" in shown
     # The rejected tip is not searchable, and a second rejection changes nothing.
     resp = await app.sender.command("/tips", "search kaffe", user_id=OUTSIDER)
-    assert resp.json is not None and "Gratis kaffe" not in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Gratis kaffe" not in text_of(answer)
     resp = await app.sender.view_submission(
         "UREV1", reason_view, {str(k): v for k, v in reason.items()}
     )
@@ -473,8 +478,9 @@ async def test_review_list_is_paged_within_slack_limits(running_app: RunningApp)
             created_at=base + timedelta(minutes=i),
         )
     resp = await app.sender.command("/tips", "review", user_id="UREV1", channel_id=REVIEW)
-    assert resp.json is not None
-    blocks = resp.json["blocks"]
+    answer = await app.answer(resp)
+    assert answer is not None
+    blocks = answer["blocks"]
     assert len(blocks) <= 50
     shown = text_of(blocks)
     assert "Väntande tips 00" in shown and "Väntande tips 09" in shown
@@ -515,7 +521,7 @@ async def test_review_list_is_paged_within_slack_limits(running_app: RunningApp)
     # Non-reviewers get a refusal, not the list.
     resp = await app.sender.command("/tips", "review", user_id=OUTSIDER)
     await app.settle()
-    assert "Väntande" not in text_of(resp.json or {})
+    assert "Väntande" not in text_of(await app.answer(resp) or {})
     assert "Ingenting ändrades" in app.fake.responses[-1]["body"]["text"]
 
 
@@ -548,7 +554,7 @@ async def test_setup_is_for_admins_and_needs_a_usable_channel(running_app: Runni
     workspace(app)
     resp = await app.sender.command("/tips", "setup review", user_id=OUTSIDER, channel_id=REVIEW)
     await app.settle()
-    shown = text_of(resp.json) + text_of([r["body"] for r in app.fake.responses])
+    shown = text_of(await app.answer(resp)) + text_of([r["body"] for r in app.fake.responses])
     assert "admin" in shown.lower()
     async with app.deps.db() as session:
         from bot.domain.tips import get_settings
@@ -577,7 +583,7 @@ async def test_setup_is_for_admins_and_needs_a_usable_channel(running_app: Runni
         9,
     )
     resp = await app.sender.command("/tips", "setup", user_id=ADMIN)
-    shown = text_of(resp.json)
+    shown = text_of(await app.answer(resp))
     assert f"<#{REVIEW}>" in shown and f"<#{DIGEST}>" in shown and "Thursday" in shown
     await app.sender.command("/tips", "setup digest off", user_id=ADMIN, channel_id=DIGEST)
     await app.settle()
@@ -675,7 +681,7 @@ async def test_injection_strings_never_reach_slack_unescaped(
     ):
         resp = await app.sender.command("/tips", text, user_id=user)
         await app.settle()
-        acks.append(resp.json)
+        acks.append(await app.answer(resp))
     await app.sender.command("/tips", "export", user_id="UREV1")
     clock.set(FRIDAY_AFTER_TEN)
     await digest_job.run(app.deps)
@@ -771,17 +777,18 @@ async def test_latest_and_mine_page_with_buttons(running_app: RunningApp) -> Non
         await add_tip(app.deps, title=f"Godkänt {i}", decided_at=base + timedelta(minutes=i))
     await add_tip(app.deps, title="Mitt väntande", status=TipStatus.PENDING)
     resp = await app.sender.command("/tips", "senaste", user_id=OUTSIDER)
-    assert resp.json is not None
-    shown = text_of(resp.json["blocks"])
+    answer = await app.answer(resp)
+    assert answer is not None
+    shown = text_of(answer["blocks"])
     assert "Godkänt 9" in shown and "Godkänt 2" in shown and "Godkänt 1" not in shown
     assert "Mitt väntande" not in shown
-    nav = resp.json["blocks"][-1]
+    nav = answer["blocks"][-1]
     [next_button] = [e for e in nav["elements"] if e["action_id"] == TipAction.LIST_PAGE]
     await app.sender.block_action(
         OUTSIDER,
         TipAction.LIST_PAGE,
         value=next_button["value"],
-        message={"ts": "1.1", "blocks": resp.json["blocks"]},
+        message={"ts": "1.1", "blocks": answer["blocks"]},
         is_ephemeral=True,
         channel_id=GENERAL,
     )
@@ -791,10 +798,12 @@ async def test_latest_and_mine_page_with_buttons(running_app: RunningApp) -> Non
     assert "Godkänt 1" in text_of(page["blocks"]) and "Godkänt 9" not in text_of(page["blocks"])
     # /tips mine shows every status, only the caller's own tips.
     resp = await app.sender.command("/tips", "omat", user_id=AUTHOR)
-    assert resp.json is not None and "Mitt väntande" in text_of(resp.json)
-    assert "Odottaa tarkastusta" in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Mitt väntande" in text_of(answer)
+    assert "Odottaa tarkastusta" in text_of(answer)
     resp = await app.sender.command("/tips", "mine", user_id=OUTSIDER)
-    assert resp.json is not None and "Mitt väntande" not in text_of(resp.json)
+    answer = await app.answer(resp)
+    assert answer is not None and "Mitt väntande" not in text_of(answer)
 
 
 async def test_a_share_button_elsewhere_opens_the_form(running_app: RunningApp) -> None:

@@ -16,8 +16,7 @@ from bot.coffee.delivery import (
     Permanent,
     Transient,
     find_marked,
-    guarded,
-    marked,
+    post_once,
 )
 from bot.coffee.locks import exclusive
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
@@ -71,13 +70,8 @@ async def send_followup(deps: Deps, group_id: int) -> str:
             async with deps.db.begin() as session:
                 await rounds_db.mark_followup_attempt(session, group.id, deps.now())
             text, blocks = followup_blocks(group, await _round_day(deps, group))
-            resp = await guarded(
-                deps.client.chat_postMessage(
-                    channel=group.conversation_id,
-                    text=text,
-                    blocks=blocks,
-                    metadata=marked(FOLLOWUP, group.id),
-                )
+            ts = await post_once(
+                deps, group.conversation_id, FOLLOWUP, group.id, text=text, blocks=blocks
             )
         except Transient as exc:
             log.warning("follow-up of group %s not sent yet: %s", group.id, exc)
@@ -88,7 +82,7 @@ async def send_followup(deps: Deps, group_id: int) -> str:
                 await rounds_db.mark_followup_failed(session, group.id, exc.error)
             return FAILED
         async with deps.db.begin() as session:
-            await rounds_db.mark_followup_sent(session, group.id, str(resp["ts"]), deps.now())
+            await rounds_db.mark_followup_sent(session, group.id, ts, deps.now())
         return SENT
 
 

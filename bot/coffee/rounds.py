@@ -7,10 +7,14 @@ so a restart (or the next scheduler tick) finishes a round without re-pairing or
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot import outbox
@@ -24,15 +28,16 @@ from bot.coffee.delivery import (
     Permanent,
     Transient,
     find_marked,
-    guarded,
-    marked,
     open_conversation,
+    paced,
+    post_once,
     slack_error,
 )
 from bot.coffee.locks import exclusive
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.db.models import PendingCall
 from bot.deps import Deps
-from bot.directory import ensure_member
+from bot.directory import ensure_member, translator_for
 from bot.domain import rounds as rounds_db
 from bot.domain.members import workspace_locale
 from bot.domain.participants import end_finished_pauses, is_human
@@ -49,6 +54,7 @@ from bot.views.coffee import (
     section,
     summary_text,
 )
+from bot.views.round_failures import FailedGroup, failure_report
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,10 @@ MANUAL = "manual"
 SCHEDULED = "schedule"
 # A progress message is updated at most this many times per round (chat.update is Tier 3).
 PROGRESS_UPDATES = 20
+# Group DMs opened ahead of the intro being posted (see _open_ahead).
+OPEN_AHEAD = 8
+# A group whose DM is open (or failed to open, and how), or None: no more groups.
+Opened = tuple[CoffeeGroup, Permanent | Transient | None] | None
 
 
 @dataclass(frozen=True)
@@ -194,11 +204,15 @@ async def pair_now(deps: Deps, program_id: int, admin_user_id: str) -> int | Non
 
 async def _update(deps: Deps, progress: Progress, text: str) -> None:
     try:
-        await deps.client.chat_update(
-            channel=progress.channel, ts=progress.ts, text=text, blocks=[section(text)]
+        await paced(
+            deps,
+            "chat.update",
+            lambda c: c.chat_update(
+                channel=progress.channel, ts=progress.ts, text=text, blocks=[section(text)]
+            ),
         )
-    except SlackApiError as exc:
-        log.warning("progress message not updated: %s", slack_error(exc))
+    except (Permanent, Transient) as exc:
+        log.warning("progress message not updated: %s", exc)
 
 
 async def deliver_round(deps: Deps, round_id: int) -> None:
@@ -216,6 +230,7 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
         round_, program = loaded
         if round_.status == rounds_db.DONE:
             await _announce(deps, round_id)
+            await _report_failures(deps, round_id)
             return
         async with deps.db() as session:
             groups = await rounds_db.round_groups(session, round_id)
@@ -230,29 +245,73 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
             else None
         )
         t = await _channel_translator(deps, program.team_id) if progress else None
-        for group in groups:
-            if group.intro_sent_at is not None or group.failed_at is not None:
-                continue
-            outcome = await _deliver_intro(deps, program, group)
-            if outcome == RETRY:
-                log.info(
-                    "round %s paused after a Slack failure; resuming on the next tick", round_id
-                )
-                return
-            if group.kind == GROUP:
-                done += 1
-                if progress and t and done < total and done % step == 0:
-                    await _update(deps, progress, progress_text(t, done, total))
+        todo = [g for g in groups if g.intro_sent_at is None and g.failed_at is None]
+        opened: asyncio.Queue[Opened] = asyncio.Queue(maxsize=OPEN_AHEAD)
+        opener = asyncio.create_task(_open_ahead(deps, todo, opened))
+        try:
+            while (item := await opened.get()) is not None:
+                group, open_error = item
+                outcome = await _deliver_intro(deps, program, group, open_error)
+                if outcome == RETRY:
+                    log.info(
+                        "round %s paused after a Slack failure; resuming on the next tick",
+                        round_id,
+                    )
+                    return
+                if group.kind == GROUP:
+                    done += 1
+                    if progress and t and done < total and done % step == 0:
+                        await _update(deps, progress, progress_text(t, done, total))
+        finally:
+            opener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await opener
         async with deps.db.begin() as session:
             finished = await rounds_db.finish_if_complete(session, round_id, deps.now())
         if finished:
             await _announce(deps, round_id)
+            await _report_failures(deps, round_id)
 
 
-async def _deliver_intro(deps: Deps, program: CoffeeProgram, group: CoffeeGroup) -> str:
-    """Open the group's DM and post its intro once. SENT, FAILED (for good) or RETRY."""
+async def _open_ahead(deps: Deps, groups: list[CoffeeGroup], opened: asyncio.Queue[Opened]) -> None:
+    """Open the groups' DMs a few groups ahead of their intros, then put None.
+
+    conversations.open and chat.postMessage have limits of their own, so the next DM is
+    opened while an intro waits for its turn or is posted. A group whose DM did not open is
+    passed on with the failure, which `_deliver_intro` handles as before; after a failure worth
+    retrying nothing more is opened (the round pauses there).
+    """
     try:
-        return await _try_intro(deps, program, group, drop_allowed=True)
+        for group in groups:
+            if group.conversation_id is None:
+                try:
+                    conversation = await open_conversation(deps, [m.user_id for m in group.members])
+                except (Permanent, Transient) as exc:
+                    await opened.put((group, exc))
+                    if isinstance(exc, Transient):
+                        break
+                    continue
+                async with deps.db.begin() as session:
+                    await rounds_db.set_conversation(session, group.id, conversation)
+                group.conversation_id = conversation
+            await opened.put((group, None))
+    except Exception:
+        log.exception("opening group DMs failed; the round resumes on the next tick")
+    await opened.put(None)
+
+
+async def _deliver_intro(
+    deps: Deps,
+    program: CoffeeProgram,
+    group: CoffeeGroup,
+    open_error: Permanent | Transient | None = None,
+) -> str:
+    """Open the group's DM and post its intro once. SENT, FAILED (for good) or RETRY.
+
+    `open_error`: opening the DM (ahead, by `_open_ahead`) failed so.
+    """
+    try:
+        return await _try_intro(deps, program, group, drop_allowed=True, open_error=open_error)
     except Transient as exc:
         log.warning("intro of group %s not sent yet: %s", group.id, exc)
         return RETRY
@@ -264,12 +323,18 @@ async def _deliver_intro(deps: Deps, program: CoffeeProgram, group: CoffeeGroup)
 
 
 async def _try_intro(
-    deps: Deps, program: CoffeeProgram, group: CoffeeGroup, drop_allowed: bool
+    deps: Deps,
+    program: CoffeeProgram,
+    group: CoffeeGroup,
+    drop_allowed: bool,
+    open_error: Permanent | Transient | None = None,
 ) -> str:
     user_ids = [m.user_id for m in group.members]
     conversation = group.conversation_id
     if conversation is None:
         try:
+            if open_error is not None:
+                raise open_error
             conversation = await open_conversation(deps, user_ids)
         except Permanent as exc:
             if exc.error in PERSON_ERRORS and group.kind == GROUP and drop_allowed:
@@ -293,18 +358,18 @@ async def _try_intro(
         text, blocks = alone_blocks(translator(member.locale), program.channel_id)
     else:
         text, blocks = intro_blocks(group)
-    resp = await guarded(
-        deps.client.chat_postMessage(
-            channel=conversation,
-            text=text,
-            blocks=blocks,
-            metadata=marked(INTRO, group.id),
-            unfurl_links=False,
-            unfurl_media=False,
-        )
+    ts = await post_once(
+        deps,
+        conversation,
+        INTRO,
+        group.id,
+        text=text,
+        blocks=blocks,
+        unfurl_links=False,
+        unfurl_media=False,
     )
     async with deps.db.begin() as session:
-        await rounds_db.mark_intro_sent(session, group.id, str(resp["ts"]), deps.now())
+        await rounds_db.mark_intro_sent(session, group.id, ts, deps.now())
     return SENT
 
 
@@ -341,16 +406,16 @@ async def _announce(deps: Deps, round_id: int) -> None:
     t = await _channel_translator(deps, program.team_id)
     text = summary_text(t, summary)
     if round_.progress_channel and round_.progress_ts:
+        channel, ts = round_.progress_channel, round_.progress_ts
         try:
-            await deps.client.chat_update(
-                channel=round_.progress_channel,
-                ts=round_.progress_ts,
-                text=text,
-                blocks=[section(text)],
+            await paced(
+                deps,
+                "chat.update",
+                lambda c: c.chat_update(channel=channel, ts=ts, text=text, blocks=[section(text)]),
             )
             return
-        except SlackApiError as exc:
-            log.warning("summary not shown in the progress message: %s", slack_error(exc))
+        except (Permanent, Transient) as exc:
+            log.warning("summary not shown in the progress message: %s", exc)
     elif summary.people == 0 and summary.alone == 0:
         return  # nobody took part in a scheduled round: nothing worth a channel message
     await outbox.call(
@@ -361,6 +426,107 @@ async def _announce(deps: Deps, round_id: int) -> None:
         text=text,
         blocks=[section(text)],
     )
+
+
+def _admins(deps: Deps, round_: CoffeeRound) -> list[str]:
+    """Who hears about intros that failed for good: ADMIN_USER_IDS and who started the round."""
+    admins = set(deps.settings.admin_user_ids)
+    if round_.trigger == MANUAL and round_.started_by:
+        admins.add(round_.started_by)
+    return sorted(admins)
+
+
+async def _report_failures(deps: Deps, round_id: int) -> None:
+    """Once per round, if any intro failed for good: one DM to each admin, in their language.
+
+    The DMs are queued in `pending_calls` in the same transaction that records the report
+    (`failures_reported_at`), so neither a second replica nor a restart sends them again and a
+    crash right after cannot lose them; they are then sent at once, like `outbox.call` would,
+    and `jobs.retry_calls` retries what Slack refused for now.
+    """
+    loaded = await _load(deps, round_id)
+    if loaded is None:
+        return
+    round_, program = loaded
+    if round_.failures_reported_at is not None:
+        return
+    async with deps.db() as session:
+        groups = await rounds_db.round_groups(session, round_id)
+    failed = [
+        FailedGroup([m.user_id for m in g.members], g.failed_error or "unknown_error")
+        for g in groups
+        if g.failed_at is not None
+    ]
+    admins = _admins(deps, round_)
+    messages: list[dict[str, object]] = []
+    if failed:
+        for admin in admins:
+            try:
+                t = await translator_for(deps, program.team_id, admin)
+            except (aiohttp.ClientError, TimeoutError, OSError):
+                t = translator(deps.settings.default_locale)
+            text, blocks = failure_report(t, program.channel_id, failed)
+            messages.append({"channel": admin, "text": text, "blocks": blocks})
+    now = deps.now()
+    async with deps.db.begin() as session:
+        if not await rounds_db.claim_failure_report(session, round_id, now):
+            return
+        rows = [
+            PendingCall(
+                team_id=program.team_id,
+                method="chat.postMessage",
+                args=args,
+                attempts=0,
+                next_attempt_at=now,
+            )
+            for args in messages
+        ]
+        session.add_all(rows)
+        await session.flush()
+        pending_ids = [row.id for row in rows]
+    if failed:
+        log.info("round %s: %s intro(s) failed for good; admins told", round_id, len(failed))
+    for pending_id in pending_ids:
+        await _send_pending(deps, pending_id)
+
+
+async def _send_pending(deps: Deps, pending_id: int) -> None:
+    """Send one queued call now. The retry job is kept off it meanwhile (its next attempt
+    moved out of reach), and told the outcome like `outbox.call` would."""
+    lease = deps.now() + outbox.MAX_BACKOFF
+    async with deps.db.begin() as session:
+        result = await session.execute(
+            update(PendingCall)
+            .where(
+                PendingCall.id == pending_id,
+                PendingCall.done_at.is_(None),
+                PendingCall.next_attempt_at <= deps.now(),
+            )
+            .values(next_attempt_at=lease)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return
+        row = await session.get(PendingCall, pending_id)
+        assert row is not None
+        method, args = row.method, dict(row.args)
+    values: dict[str, object]
+    try:
+        async with deps.pacer.slot(method, str(args.get("channel") or "") or None):
+            await deps.client.api_call(method, json=args)
+        values = {"done_at": deps.now(), "attempts": 1}
+    except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        error = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("%s to %s failed (%s); queued for retry", method, args.get("channel"), error)
+        values = {
+            "attempts": 1,
+            "last_error": error,
+            "next_attempt_at": deps.now() + outbox.backoff(1),
+            "gave_up": error in outbox.PERMANENT_ERRORS,
+        }
+    async with deps.db.begin() as session:
+        await session.execute(
+            update(PendingCall).where(PendingCall.id == pending_id).values(**values)
+        )
 
 
 async def run_due(deps: Deps) -> None:

@@ -91,6 +91,8 @@ class CoffeeRound(Base):
     progress_channel: Mapped[str | None] = mapped_column(String(32))
     progress_ts: Mapped[str | None] = mapped_column(String(32))
     announced_at: Mapped[datetime | None]
+    # When the admins were sent the list of groups whose intro failed for good (once a round).
+    failures_reported_at: Mapped[datetime | None]
 
     groups: Mapped[list[CoffeeGroup]] = relationship(
         back_populates="round", order_by="CoffeeGroup.position", lazy="raise"

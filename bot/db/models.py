@@ -19,6 +19,9 @@ class Workspace(Base):
     # The language of messages posted to channels (everyone reads them); None → DEFAULT_LOCALE.
     default_locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on app_uninstalled (or the bot token revoked): scheduled work skips the workspace until
+    # Slack sends it a request again.
+    uninstalled_at: Mapped[datetime | None]
 
 
 class Library(Base):

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member, Workspace
@@ -20,10 +21,20 @@ async def get_member(session: AsyncSession, team_id: str, user_id: str) -> Membe
 
 async def get_or_create_member(session: AsyncSession, team_id: str, user_id: str) -> Member:
     member = await get_member(session, team_id, user_id)
-    if member is None:
-        member = Member(team_id=team_id, user_id=user_id)
-        session.add(member)
-        await session.flush()
+    if member is not None:
+        return member
+    # Two requests of someone new can run at once (a click and an event): one inserts, the
+    # other finds the row.
+    try:
+        async with session.begin_nested():
+            member = Member(team_id=team_id, user_id=user_id)
+            session.add(member)
+            await session.flush()
+    except IntegrityError:
+        found = await get_member(session, team_id, user_id)
+        if found is None:
+            raise
+        return found
     return member
 
 

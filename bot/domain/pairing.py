@@ -7,7 +7,11 @@ O(n³) and memory-hungry, so we build groups greedily and then improve them by m
 between groups (swaps; when sizes differ, moves from a larger group to a smaller one). Small
 pools (up to 120 people), where repeats are hardest to avoid, try every partner and then run
 an iterated local search within a fixed amount of work (at most a few tens of ms); large pools
-sample partners, so 10,000 people take well under a second.
+sample partners, so 10,000 people take well under a second. Rounds of pairs then mend what
+such moves cannot reach: a pair that still costs something is fixed by a longer chain of
+changes (a meets x1, x1's partner meets x2, …, the last one freed meets b), found by a
+breadth-first search over the people in pairs (``_mend_pairs``). On the benchmark's pools
+(``bench/pairing.py``) rounds of pairs then cost what an exact maximum-weight matching costs.
 
 The penalties are tiered. The weights are orders of magnitude apart, so one unit of a tier
 outweighs all that the tiers below can add up to in the few groups a move touches (a group of
@@ -75,6 +79,7 @@ _WORK_PER_CALL = 300_000  # move evaluations a small pool may spend on iterated 
 _STALL = 100_000  # ... and stops early once this many brought nothing better
 _POLISH = 200_000  # move evaluations a large pool may spend on the groups still costing something
 _STUCK_SAMPLE = 200  # partners tried from those groups per person
+_MEND_WORK = 1_500_000  # looks at people a call may spend mending chains of pairs
 
 _ALL_LANGUAGES = -1  # bitmask of an unknown language set: compatible with everyone
 
@@ -220,8 +225,8 @@ class _Model:
         # met[i][j] = repeat penalty of i and j; only pairs within the horizon are kept.
         self.met: list[dict[int, int]] = [{} for _ in people]
         for pair, rounds_ago in history.items():
-            if len(pair) != 2:
-                continue
+            if rounds_ago > REPEAT_HORIZON or len(pair) != 2:
+                continue  # a meeting beyond the horizon costs nothing
             a, b = pair
             i, j = index.get(a), index.get(b)
             if i is None or j is None:
@@ -292,9 +297,12 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
                 return rng.sample(stuck, _STUCK_SAMPLE) + anyone()
 
             state.improve(troubled, partners=fellows, work_limit=limit)
+        _mend_pairs(state)
         return state.groups
     everyone = range(model.n)
     state.improve(range(len(sizes)), partners=lambda: everyone)
+    while _mend_pairs(state):
+        state.improve(range(len(sizes)), partners=lambda: everyone)
     best, best_total, found = state.snapshot(), state.total, state.work
     while best_total > 0 and state.work < min(_WORK_PER_CALL, found + _STALL):
         before, mark = state.total, len(state.log)
@@ -639,3 +647,194 @@ class _State:
                     if g not in queued:
                         queued.add(g)
                         queue.append(g)
+
+
+def _mend_pairs(state: _State) -> bool:
+    """Fix costly pairs by rearranging chains of pairs; True when anything improved.
+
+    Swaps and moves change two or three groups at a time. When a pool is tight (someone who
+    speaks only Swedish, at the library where most Swedish speakers work), the fix can need a
+    longer chain: a meets x, x's partner y meets x2, ... and the last one freed meets b. Such
+    an alternating cycle is found by a breadth-first search from ``a`` over the people in
+    pairs, using only acceptable new pairs: with no penalty at all first, then (for a repeat
+    or a language problem) anything below the pair's own tier. A chain is kept only when the
+    total penalty goes down. Only groups of two take part (a trio or larger group stays as
+    it is). People are found through their kind (library, languages), so one search costs
+    about one look at everybody, and the whole mending at most ``_MEND_WORK`` looks.
+    """
+    model, groups, group_of = state.model, state.groups, state.group_of
+    paired = [i for group in groups if len(group) == 2 for i in group]
+    if len(paired) < 4:
+        return False
+    lib, lang = model.lib, model.lang
+    kinds: dict[tuple[int, int], list[int]] = {}
+    for i in sorted(paired):
+        kinds.setdefault((max(lib[i], -1), lang[i]), []).append(i)
+    kind_keys = sorted(kinds)
+    kind_of = {i: (max(lib[i], -1), lang[i]) for i in paired}
+    mate = [-1] * model.n  # each paired person's partner
+    for group in groups:
+        if len(group) == 2:
+            mate[group[0]], mate[group[1]] = group[1], group[0]
+
+    def pair_costs(x: int) -> int:
+        return state.costs[group_of[x]]
+
+    work = len(paired)
+    improved = False
+    # Strict passes first (no new penalty at all), then passes that allow lower tiers.
+    for check_library, check_met, tier in (
+        (True, True, 0),
+        (False, True, W_REPEAT),
+        (False, False, W_NO_COMMON_LANGUAGE),
+    ):
+        reach: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for key in kind_keys:  # the kinds each kind may meet in this pass
+            reach[key] = [
+                other
+                for other in kind_keys
+                if key[1] & other[1] and not (check_library and other[0] == key[0] >= 0)
+            ]
+        while True:
+            # A search that found nothing is not repeated for two people of the same kinds
+            # (and no recent meetings) until something changes: it would look at the same
+            # people.
+            hopeless: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+            troubled = sorted(
+                (
+                    (-state.costs[g], min(group), g)
+                    for g, group in enumerate(groups)
+                    if len(group) == 2 and state.costs[g] >= max(tier, 1)
+                ),
+            )
+            changed = False
+            for _, _, g in troubled:
+                if work >= _MEND_WORK:
+                    return improved
+                group = groups[g]
+                if len(group) != 2 or state.costs[g] < max(tier, 1):
+                    continue
+                first, second = sorted(group)
+                kinds_ab = (
+                    min(kind_of[first], kind_of[second]),
+                    max(kind_of[first], kind_of[second]),
+                )
+                # Only people without recent meetings are alike enough to skip the search.
+                fresh = not (model.met[first] or model.met[second])
+                if fresh and kinds_ab in hopeless:
+                    continue
+                for a, b in ((first, second), (second, first)):  # it may leave from one end only
+                    chain, spent = _alternating_chain(
+                        model,
+                        mate,
+                        pair_costs,
+                        kinds,
+                        reach,
+                        kind_of,
+                        a,
+                        b,
+                        check_library,
+                        check_met,
+                    )
+                    work += spent
+                    if chain:
+                        break
+                else:
+                    if fresh:
+                        hopeless.add(kinds_ab)
+                    continue
+                before, mark = state.total, len(state.log)
+                for x in chain:
+                    state.swap(b, x)
+                if state.total < before:
+                    state.log.clear()
+                    changed = improved = True
+                    hopeless.clear()
+                    for x in [a, b, *chain]:
+                        group = groups[group_of[x]]
+                        mate[group[0]], mate[group[1]] = group[1], group[0]
+                else:
+                    state.undo(mark)
+            if not changed:
+                break
+    return improved
+
+
+def _alternating_chain(
+    model: _Model,
+    mate: list[int],
+    pair_costs: Callable[[int], int],
+    kinds: Mapping[tuple[int, int], list[int]],
+    reach: Mapping[tuple[int, int], list[tuple[int, int]]],
+    kind_of: Mapping[int, tuple[int, int]],
+    a: int,
+    b: int,
+    check_library: bool,
+    check_met: bool,
+) -> tuple[list[int], int]:
+    """The people x1..xk of the shortest chain a–x1, y1–x2, …, yk–b (y = x's partner, the
+    new pairs all acceptable in this pass) that lowers the penalty, and the work spent;
+    ``[]`` when there is none. ``pair_costs(x)`` is what x's pair costs now."""
+    lang, lib, met = model.lang, model.lib, model.met
+    lang_b, lib_b, met_b = lang[b], lib[b], met[b]
+    pair_cost = model.pair_cost
+    strict = check_library and check_met  # then every acceptable new pair costs nothing
+    # A pair can be crossed either way (enter at x to free y, or at y to free x), so a person
+    # is marked when freed, and a pair is used up once one of its two has been freed.
+    freed = bytearray(model.n)
+    freed[a] = freed[b] = 1
+    cursor = dict.fromkeys(kinds, 0)
+    came_from: dict[int, tuple[int, int]] = {}  # freed person y -> (person before, x)
+    # gain[y]: what the chain up to y saves: the pairs it breaks up minus the pairs it makes.
+    # Breaking up another costly pair on the way lets the chain close with a costly pair
+    # (two same-library pairs become one).
+    gain = {a: pair_costs(a)}
+    queue = deque([a])
+    work = 0
+    while queue:
+        u = queue.popleft()
+        met_u, gain_u = met[u], gain[u]
+        for key in reach[kind_of[u]]:  # the kinds u may meet: languages (and library) fit
+            members = kinds[key]
+            start, end = cursor[key], len(members)
+            while start < end and freed[mate[members[start]]]:
+                start += 1
+            cursor[key] = start
+            work += end - start + 1
+            for k in range(start, end):
+                x = members[k]
+                y = mate[x]
+                if freed[y] or (check_met and x in met_u):
+                    continue
+                freed[y] = 1
+                came_from[y] = (u, x)
+                gain_y = gain[y] = gain_u - (0 if strict else pair_cost(u, x)) + pair_costs(x)
+                closing = met_b.get(y, 0)
+                if not lang[y] & lang_b:
+                    closing += W_NO_COMMON_LANGUAGE
+                if lib[y] == lib_b:
+                    closing += W_SAME_LIBRARY
+                if closing < gain_y:
+                    chain = _chain_to(came_from, a, y, mate)
+                    if chain:
+                        return chain, work
+                queue.append(y)
+    return [], work
+
+
+def _chain_to(
+    came_from: Mapping[int, tuple[int, int]], a: int, y: int, mate: list[int]
+) -> list[int]:
+    """The x's on the way from ``a`` to freed ``y``; ``[]`` if the way crosses a pair twice."""
+    chain: list[int] = []
+    used: set[int] = set()
+    while y != a:
+        u, x = came_from[y]
+        pair = min(x, mate[x])
+        if pair in used:
+            return []
+        used.add(pair)
+        chain.append(x)
+        y = u
+    chain.reverse()
+    return chain

@@ -338,6 +338,16 @@ async def claim_announcement(session: AsyncSession, round_id: int, now: datetime
     return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
+async def claim_failure_report(session: AsyncSession, round_id: int, now: datetime) -> bool:
+    """True for the one caller who gets to tell the admins which groups could not be reached."""
+    result = await session.execute(
+        update(CoffeeRound)
+        .where(CoffeeRound.id == round_id, CoffeeRound.failures_reported_at.is_(None))
+        .values(failures_reported_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
 async def set_progress_message(session: AsyncSession, round_id: int, channel: str, ts: str) -> None:
     await session.execute(
         update(CoffeeRound)

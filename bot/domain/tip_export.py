@@ -17,6 +17,7 @@ from bot.db.models import Member
 from bot.db.tips_models import Tip, TipSource
 from bot.domain.tips import STATUS_LABELS, category_label_key
 from bot.errors import UserFacingError
+from bot.former import FORMER_MEMBER, is_former
 from bot.i18n import N_, Translator
 from bot.slack_text import escape
 
@@ -148,6 +149,10 @@ SOURCE_LABELS = {
 }
 
 
+def _name(t: Translator, names: Mapping[str, str], user_id: str) -> str:
+    return t(FORMER_MEMBER) if is_former(user_id) else names.get(user_id, "")
+
+
 def export_table(
     tips: Sequence[Tip], names: Mapping[str, str], t: Translator, tz: ZoneInfo
 ) -> tuple[list[str], list[list[str]]]:
@@ -163,16 +168,16 @@ def export_table(
                 tip.title,
                 tip.description,
                 tip.library_name or "",
-                names.get(tip.author_id, ""),
-                tip.author_id,
+                _name(t, names, tip.author_id),
+                "" if is_former(tip.author_id) else tip.author_id,
                 tip.language,
                 tip.link or "",
                 t(SOURCE_LABELS[tip.source_kind]) if tip.source_kind in SOURCE_LABELS else "",
                 tip.source_ref or "",
                 _local(tip.created_at, tz),
                 _local(tip.decided_at, tz),
-                names.get(tip.decided_by, "") if tip.decided_by else "",
-                tip.decided_by or "",
+                _name(t, names, tip.decided_by) if tip.decided_by else "",
+                "" if is_former(tip.decided_by) else tip.decided_by or "",
                 tip.decision_note or "",
             ]
         )

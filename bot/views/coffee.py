@@ -17,6 +17,7 @@ from bot.db.models import Library
 from bot.domain.rounds import MET, RoundSummary
 from bot.domain.schedule import Slot
 from bot.domain.starters import starter_texts
+from bot.former import person as shown_person
 from bot.i18n import LANGUAGE_NAMES, N_, Translator, translator
 from bot.ids import Coffee, CoffeeBlock
 from bot.slack_text import channel_link, escape, mention, truncate
@@ -211,6 +212,8 @@ def welcome_blocks(t: Translator, program: CoffeeProgram, nxt: Slot | None) -> l
                 "languages you give, who you were paired with and whether you met. The "
                 "development team uses the figures for statistics; nothing else is shared."
             )
+            + " "
+            + t("`/fika my-data` shows what is stored, `/fika forget-me` deletes it.")
         ),
         section(
             t(
@@ -430,7 +433,7 @@ def followup_blocks(group: CoffeeGroup, round_day: date) -> tuple[str, list[Bloc
             lines.append(
                 t(
                     "✅ {person} answered for the group: *{answer}*",
-                    person=mention(group.answered_by),
+                    person=shown_person(t, group.answered_by),
                     answer=answer,
                 )
             )
@@ -438,7 +441,7 @@ def followup_blocks(group: CoffeeGroup, round_day: date) -> tuple[str, list[Bloc
             lines.append(
                 t(
                     "💡 {person} would like to share a tip from your chat.",
-                    person=mention(group.tip_wish_by),
+                    person=shown_person(t, group.tip_wish_by),
                 )
             )
         blocks.append(section("\n".join(lines)))
@@ -466,7 +469,7 @@ def answer_reply(t: Translator, won: bool, group: CoffeeGroup, outcome: str) -> 
     answered = t(YES_WE_MET) if group.outcome == MET else t(NOT_THIS_TIME)
     return t(
         "{person} already answered for your group: {answer}. Thanks anyway!",
-        person=mention(group.answered_by or ""),
+        person=shown_person(t, group.answered_by or ""),
         answer=answered,
     )
 
@@ -551,7 +554,7 @@ def status_blocks(
                 t(
                     "*Your latest coffee group* ({day}): {people}",
                     day=t.day(entry.latest_day),
-                    people=t.list(mention(u) for u in entry.partners),
+                    people=t.list(shown_person(t, u) for u in entry.partners),
                 )
             )
         blocks.append(section("\n".join(lines)))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from bot.commands import CommandSet
 from bot.i18n import N_, Translator
+from bot.permissions import AUDIENCE, Role, role_needed
 from bot.slack_text import escape, truncate
 
 Block = dict[str, Any]
@@ -19,9 +21,19 @@ _INTROS = {
 }
 
 
+def roles_in(commands: CommandSet) -> frozenset[Role]:
+    """The roles the subcommands need (`bot.permissions`): which ones help must look up."""
+    return frozenset(role_needed(commands.action(sub)) for sub in commands.subcommands)
+
+
 def help_blocks(
-    t: Translator, commands: CommandSet, show_admin: bool, unknown_word: str | None = None
+    t: Translator,
+    commands: CommandSet,
+    roles: Collection[Role],
+    unknown_word: str | None = None,
 ) -> list[Block]:
+    """Help listing the subcommands the reader's `roles` allow; a privileged one is labelled
+    with its audience, both from `bot.permissions.PERMISSIONS`."""
     blocks: list[Block] = []
     if unknown_word:
         blocks.append(
@@ -36,13 +48,16 @@ def help_blocks(
     if intro:
         blocks.append(_section(t(intro)))
     lines = []
-    for sub in commands.visible(show_admin):
+    for sub in commands.subcommands:
+        role = role_needed(commands.action(sub))
+        if role not in roles:
+            continue
         usage = f"{commands.command} {sub.word_for(t.locale)}"
         if sub.args:
             usage += f" {t(sub.args)}"
         line = f"• `{usage}` — {t(sub.summary)}"
-        if sub.admin:
-            line += " " + (t(sub.audience) if sub.audience else t("(admins)"))
+        if role in AUDIENCE:
+            line += " " + t(AUDIENCE[role])
         lines.append(line)
     # A section holds at most 3000 characters: split long lists over several sections.
     chunk: list[str] = []

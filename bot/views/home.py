@@ -26,6 +26,7 @@ from bot.domain.home import (
 )
 from bot.domain.participants import ACTIVE, LEFT, PAUSED
 from bot.domain.tips import STATUS_LABELS, Page
+from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import HomeAction, HomeBlock, HomeView, TipAction
 from bot.slack_text import channel_link, escape, mention, truncate
@@ -138,9 +139,9 @@ def _program_blocks(
         for partner in card.partners:
             library = partner.library(t.locale)
             people.append(
-                f"{mention(partner.user_id)} ({escape(library)})"
+                f"{person(t, partner.user_id)} ({escape(library)})"
                 if library
-                else mention(partner.user_id)
+                else person(t, partner.user_id)
             )
         line = t(
             "*Your latest coffee group* ({day}): {people}",
@@ -260,7 +261,7 @@ def _latest_tip_line(t: Translator, tip: Tip) -> str:
     facts = [category_name(t, tip.category)]
     if tip.library_name:
         facts.append(esc(tip.library_name, 200))
-    return f"• *{esc(tip.title, 300)}* – _{' · '.join(facts)}_ · {mention(tip.author_id)}"
+    return f"• *{esc(tip.title, 300)}* – _{' · '.join(facts)}_ · {person(t, tip.author_id)}"
 
 
 def _tip_list(

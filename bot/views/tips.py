@@ -30,9 +30,10 @@ from bot.domain.tips import (
     Page,
     category_label_key,
 )
+from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import TipAction, TipBlock, TipView
-from bot.slack_text import escape, escape_within, mention, truncate
+from bot.slack_text import escape, escape_within, truncate
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -413,7 +414,7 @@ def _facts(t: Translator, tip: Tip, *, with_author: bool = True) -> list[Block]:
         f"*{t('Library')}*\n{esc(tip.library_name, 300) or '—'}",
     ]
     if with_author:
-        fields.append(f"*{t('Sent by')}*\n{mention(tip.author_id)}")
+        fields.append(f"*{t('Sent by')}*\n{person(t, tip.author_id)}")
     fields.append(f"*{t('Language')}*\n{language_name(tip.language)}")
     if tip.link:
         fields.append(f"*{t('Link')}*\n{link_mrkdwn(tip.link)}")
@@ -428,7 +429,7 @@ def _facts(t: Translator, tip: Tip, *, with_author: bool = True) -> list[Block]:
 
 def decision_line(t: Translator, tip: Tip, tz: ZoneInfo) -> str:
     when = _day_time(t, tip.decided_at, tz)
-    who = mention(tip.decided_by) if tip.decided_by else "—"
+    who = person(t, tip.decided_by) if tip.decided_by else "—"
     if tip.status == TipStatus.APPROVED.value:
         return ":white_check_mark: " + t("Approved by {who} on {when}", who=who, when=when)
     if tip.status == TipStatus.REJECTED.value:
@@ -531,7 +532,7 @@ def _tip_context(t: Translator, tip: Tip, tz: ZoneInfo, *, show_status: bool) ->
         return text
     return t(
         "Shared by {author} · approved {when}",
-        author=mention(tip.author_id),
+        author=person(t, tip.author_id),
         when=_day_time(t, tip.decided_at, tz),
     )
 
@@ -675,7 +676,7 @@ def review_list_blocks(t: Translator, page: Page, tz: ZoneInfo) -> list[Block]:
             _context(
                 t(
                     "Sent by {author} {when}",
-                    author=mention(tip.author_id),
+                    author=person(t, tip.author_id),
                     when=_day_time(t, tip.created_at, tz),
                 )
             )
@@ -732,7 +733,7 @@ def digest_messages(
                 "_"
                 + t(
                     "Shared by {author}",
-                    author=esc(author, 200) if author else mention(tip.author_id),
+                    author=esc(author, 200) if author else person(t, tip.author_id),
                 )
                 + "_"
             )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
@@ -38,6 +38,10 @@ from tests.fakes.block_kit import (
     validate_message_blocks,
     validate_view,
 )
+
+if TYPE_CHECKING:
+    from tests.fakes.faults import Faults
+    from tests.fakes.rate_limits import RateLimits
 
 JSON = dict[str, Any]
 
@@ -260,6 +264,10 @@ class FakeSlack:
         self._ts_counter = 0
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        #: Seeded fault injection (``tests/fakes/faults.py``); None: no faults.
+        self.faults: Faults | None = None
+        #: Slack's rate limits enforced (``tests/fakes/rate_limits.py``); None: no limits.
+        self.rate_limits: RateLimits | None = None
         self._handlers: dict[str, Callable[[JSON], JSON]] = {
             "auth.test": self._auth_test,
             "team.info": self._team_info,
@@ -651,7 +659,8 @@ class FakeSlack:
             form_token = args.pop("token", None)
             call.args = args
             call.token = header_token or (form_token if isinstance(form_token, str) else None)
-            body = self._dispatch(call, headers)
+            serve = self._dispatch if self.faults is None else self.faults.wrap(self._dispatch)
+            body = serve(call, headers)
             status = call.http_status
         except SlackError as exc:
             body, status = exc.body(), exc.status
@@ -683,6 +692,8 @@ class FakeSlack:
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
             raise SlackError(failure.error, status=failure.status)
+        if self.rate_limits is not None:
+            self.rate_limits.admit(call, headers)
         if own_auth is not None:
             return own_auth(call)
         if call.token is None:

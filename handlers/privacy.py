@@ -1,0 +1,156 @@
+"""Personal data: `/fika my-data`, `/fika forget-me` and its buttons, deactivated accounts
+(`user_change`) and an uninstalled app (`app_uninstalled`, `tokens_revoked`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot import privacy as slack_privacy
+from bot.deps import Deps
+from bot.domain import privacy
+from bot.errors import NotAuthorized, UserFacingError
+from bot.i18n import N_, Translator
+from bot.ids import PrivacyAction
+from bot.views.privacy import forget_confirmation, forgotten_text, my_data_blocks
+from handlers.payload import actor
+from handlers.router import Router
+from handlers.slash import CommandRequest
+
+log = logging.getLogger(__name__)
+
+# A confirmation older than this must be asked again.
+CONFIRM_FOR = timedelta(hours=1)
+
+NOT_YOURS = N_("Only the person themselves can confirm deleting their data. Nothing was deleted.")
+TOO_OLD = N_("This confirmation is too old. Type `/fika forget-me` again. Nothing was deleted.")
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+async def my_data_command(req: CommandRequest) -> None:
+    await req.ack()
+    async with req.deps.db() as session:
+        data = await privacy.personal_data(session, req.team_id, req.user_id)
+    text, blocks = my_data_blocks(
+        req.t, data, req.deps.settings.tz, req.deps.settings.history_retention_days
+    )
+    await req.reply(text, blocks)
+
+
+async def forget_me_command(req: CommandRequest) -> None:
+    issued = int(req.deps.now().timestamp())
+    text, blocks = forget_confirmation(req.t, f"{req.user_id}:{issued}")
+    await req.reply(text, blocks)
+
+
+def _confirmation(value: object) -> tuple[str, datetime | None]:
+    """(subject, issued) from a button value "<user id>:<epoch seconds>"."""
+    subject, _, issued = str(value or "").partition(":")
+    if not issued.isdigit() or len(issued) > 12:
+        return subject, None
+    return subject, datetime.fromtimestamp(int(issued), UTC)
+
+
+# ---------------------------------------------------------------------------- listeners
+
+
+def register(router: Router) -> None:
+    @router.action(PrivacyAction.FORGET_CONFIRM)
+    async def confirm(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        team_id, user_id = actor(body)
+        subject, issued = _confirmation(action.get("value"))
+        # Whose data goes is the clicker's, from Slack's signed payload; the button only
+        # confirms. A value naming someone else is refused, not reinterpreted.
+        if not user_id or not team_id or subject != user_id:
+            raise NotAuthorized(NOT_YOURS)
+        now = deps.now()
+        if issued is None or not now - CONFIRM_FOR <= issued <= now + timedelta(minutes=5):
+            raise UserFacingError(TOO_OLD)
+        result = await slack_privacy.forget(deps, t, team_id, user_id)
+        await respond(
+            text=forgotten_text(t, result.channels),
+            response_type="ephemeral",
+            replace_original=True,
+        )
+
+    @router.action(PrivacyAction.FORGET_CANCEL)
+    async def cancel(ack: AsyncAck, respond: AsyncRespond, t: Translator) -> None:
+        await ack()
+        await respond(
+            text=t("Good – nothing was deleted."),
+            response_type="ephemeral",
+            replace_original=True,
+        )
+
+    @router.event("user_change")
+    async def user_change(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
+        user = event.get("user")
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+            return
+        team_id = str(user.get("team_id") or body.get("team_id") or "")
+        async with deps.db.begin() as session:
+            changed = await privacy.apply_user_change(session, team_id, user, deps.now())
+        if changed is None:
+            return  # someone Fika never stored: nothing is stored now either
+        member, deleted_changed = changed
+        if deleted_changed:
+            log.info(
+                "%s was %s in Slack: %s",
+                member.user_id,
+                "deactivated" if member.deleted else "reactivated",
+                "left out of coffee rounds" if member.deleted else "may be paired again",
+            )
+
+    @router.event("app_uninstalled")
+    async def app_uninstalled(body: dict[str, Any], deps: Deps) -> None:
+        await _uninstalled(deps, str(body.get("team_id") or ""), "app_uninstalled")
+
+    @router.event("tokens_revoked")
+    async def tokens_revoked(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
+        team_id = str(body.get("team_id") or "")
+        tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
+        assert isinstance(tokens, dict)
+        user_tokens = tokens.get("oauth") if isinstance(tokens.get("oauth"), list) else []
+        bot_tokens = tokens.get("bot") if isinstance(tokens.get("bot"), list) else []
+        # Fika keeps no user tokens (only the bot token, from the environment): nothing to
+        # delete for them.
+        log.info(
+            "tokens revoked in %s: %d user token(s) (none stored), %d bot token(s)",
+            team_id,
+            len(user_tokens or []),
+            len(bot_tokens or []),
+        )
+        if bot_tokens:
+            await _uninstalled(deps, team_id, "bot token revoked")
+
+
+async def _uninstalled(deps: Deps, team_id: str, why: str) -> None:
+    if not team_id:
+        return
+    async with deps.db.begin() as session:
+        done = await privacy.mark_uninstalled(session, team_id, deps.now())
+    slack_privacy.forget_installed(deps, team_id)
+    log.warning(
+        "%s for workspace %s: scheduled work stopped (%d program(s)), %d queued Slack call(s) "
+        "dropped, Slack profile copies of %d member(s) cleared; no tokens are stored. Set the "
+        "new SLACK_BOT_TOKEN after reinstalling and type /fika start in each program channel.",
+        why,
+        team_id,
+        done.programs_stopped,
+        done.calls_dropped,
+        done.profiles_cleared,
+    )
