@@ -52,6 +52,15 @@ FORGET_ME = Subcommand(
     aliases={"sv": "glöm-mig", "fi": "unohda-minut"},
     extra_aliases=("forgetme", "forget_me", "glommig", "unohdaminut"),
 )
+FORGET = Subcommand(
+    name="forget",
+    summary=N_(
+        "Delete a departed colleague's data on an erasure request (you are asked to confirm)."
+    ),
+    aliases={"sv": "glöm", "fi": "unohda"},
+    args=N_("<@person | member ID>"),
+    extra_aliases=("glom",),
+)
 LIBRARIES = Subcommand(
     name="libraries",
     summary=N_("The list of libraries (admins: add one or load a CSV)."),
@@ -112,5 +121,6 @@ FIKA = CommandSet(
         SIZE,
         PAIR_NOW,
         STATS,
+        FORGET,
     ),
 )

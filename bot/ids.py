@@ -135,7 +135,9 @@ class HomeBlock(StrEnum):
 
 
 class PrivacyAction(StrEnum):
-    """The buttons of `/fika forget-me`'s confirmation (value: "<user id>:<epoch seconds>")."""
+    """The buttons of `/fika forget-me`'s and `/fika forget @person`'s confirmations (value:
+    "<user id>:<epoch seconds>"; the cancel button serves both)."""
 
     FORGET_CONFIRM = "privacy_forget_confirm"
     FORGET_CANCEL = "privacy_forget_cancel"
+    FORGET_OTHER_CONFIRM = "privacy_forget_other_confirm"  # an admin forgets someone else

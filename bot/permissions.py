@@ -103,6 +103,7 @@ PERMISSIONS: Mapping[str, Rule] = MappingProxyType(
         "/fika size": ADMIN,
         "/fika pair-now": ADMIN,
         "/fika stats": ADMIN,
+        "/fika forget": ADMIN,  # an erasure request for someone else (a departed colleague)
         SEE_TYPED_LIBRARIES: ADMIN,
         # ------------------------------------------------------------ /tips
         "/tips help": MEMBER,
@@ -153,9 +154,10 @@ PERMISSIONS: Mapping[str, Rule] = MappingProxyType(
         HomeAction.REVIEW_APPROVE: REVIEWER,
         HomeAction.REVIEW_REJECT: REVIEWER,
         HomeAction.REVIEW_EDIT: REVIEWER,
-        # ------------------------------------------------------------ privacy (one's own data)
+        # ------------------------------------------------------------ privacy
         PrivacyAction.FORGET_CONFIRM: MEMBER,
-        PrivacyAction.FORGET_CANCEL: MEMBER,
+        PrivacyAction.FORGET_CANCEL: MEMBER,  # answers only; both confirmations use it
+        PrivacyAction.FORGET_OTHER_CONFIRM: ADMIN,  # checked again at the click
     }
 )
 

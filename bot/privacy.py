@@ -65,28 +65,40 @@ def forget_installed(deps: Deps, team_id: str) -> None:
 @dataclass(frozen=True)
 class ForgetResult:
     channels: list[str]  # program channels the person is still in
+    changed: bool = True  # whether anything was stored about them
 
 
-async def forget(deps: Deps, t: Translator, team_id: str, user_id: str) -> ForgetResult:
+async def forget(
+    deps: Deps, t: Translator, team_id: str, user_id: str, *, by_admin: str | None = None
+) -> ForgetResult:
     """Forget the person in one transaction; then refresh what Slack still shows of them that
-    Fika drew (review cards, their Home tab). `t` was taken before: their language is gone."""
+    Fika drew (review cards, their Home tab). `t` was taken before: their language is gone.
+
+    `by_admin`: an admin's erasure request for someone else (`/fika forget`), usually a
+    colleague who has left. The log names the acting admin, never the person; their Home tab is
+    left alone (nothing is sent to them: it is redrawn afresh whenever they open it)."""
     programs = await programs_of(deps, team_id, user_id)
     placeholder = new_placeholder()
     async with deps.db.begin() as session:
         done = await privacy.forget_person(session, team_id, user_id, placeholder)
-    # No ids or names in the log: only what kinds of rows changed.
-    log.info(
-        "a person asked to be forgotten in %s: %s",
-        team_id,
-        ", ".join(f"{table} {n}" for table, n in sorted(done.counts.items()) if n) or "nothing",
-    )
+    # No ids or names of the person in the log: only what kinds of rows changed.
+    counts = ", ".join(f"{table} {n}" for table, n in sorted(done.counts.items()) if n) or "nothing"
+    if by_admin is None:
+        log.info("a person asked to be forgotten in %s: %s", team_id, counts)
+    else:
+        log.info(
+            "admin %s had a person forgotten in %s (erasure request): %s", by_admin, team_id, counts
+        )
     for tip_id in done.review_cards:
         try:
             await refresh_card(deps, team_id, tip_id)
         except Exception:
             log.warning("review card of tip %s not refreshed after forgetting", tip_id)
-    try:
-        await deps.client.views_publish(user_id=user_id, view=forgotten_home(t))
-    except SlackApiError as exc:
-        log.info("Home not cleared after forgetting: %s", exc.response.get("error"))
-    return ForgetResult(channels=[p.channel_id for p in programs])
+    if by_admin is None:
+        try:
+            await deps.client.views_publish(user_id=user_id, view=forgotten_home(t))
+        except SlackApiError as exc:
+            log.info("Home not cleared after forgetting: %s", exc.response.get("error"))
+    return ForgetResult(
+        channels=[p.channel_id for p in programs], changed=sum(done.counts.values()) > 0
+    )

@@ -54,7 +54,7 @@ from bot.views.coffee import (
 from bot.views.coffee_stats import csv_filename, stats_blocks, stats_csv, stats_text
 from handlers.coffee_libraries import libraries_command
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
-from handlers.privacy import forget_me_command, my_data_command
+from handlers.privacy import forget_command, forget_me_command, my_data_command
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
 
@@ -405,6 +405,7 @@ HANDLERS: dict[str, SubcommandHandler] = {
     "size": _size,
     "pair-now": _pair_now,
     "stats": _stats,
+    "forget": forget_command,
 }
 
 

@@ -1,9 +1,12 @@
-"""Personal data: `/fika my-data`, `/fika forget-me` and its buttons, deactivated accounts
-(`user_change`) and an uninstalled app (`app_uninstalled`, `tokens_revoked`)."""
+"""Personal data: `/fika my-data`, `/fika forget-me` and its buttons, an admin's
+`/fika forget @person` (an erasure request for someone else, e.g. a colleague who has left),
+deactivated accounts (`user_change`) and an uninstalled app (`app_uninstalled`,
+`tokens_revoked`)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,12 +14,21 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot import privacy as slack_privacy
+from bot.commands import Subcommand
 from bot.deps import Deps
 from bot.domain import privacy
 from bot.errors import NotAuthorized, UserFacingError
+from bot.fika_commands import FIKA, FORGET, FORGET_ME
 from bot.i18n import N_, Translator
 from bot.ids import PrivacyAction
-from bot.views.privacy import forget_confirmation, forgotten_text, my_data_blocks
+from bot.permissions import require
+from bot.views.privacy import (
+    forget_confirmation,
+    forget_other_confirmation,
+    forgotten_other_text,
+    forgotten_text,
+    my_data_blocks,
+)
 from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest
@@ -28,6 +40,20 @@ CONFIRM_FOR = timedelta(hours=1)
 
 NOT_YOURS = N_("Only the person themselves can confirm deleting their data. Nothing was deleted.")
 TOO_OLD = N_("This confirmation is too old. Type `/fika forget-me` again. Nothing was deleted.")
+FORGET_USAGE = N_(
+    "Whose data? Type `{command} @person`, or the person's Slack member ID instead of the "
+    "mention (e.g. `{command} U0123ABC`; in their profile: ⋮ → Copy member ID). Nothing was "
+    "deleted."
+)
+FORGET_YOURSELF = N_("To delete your own data, type `{command}`. Nothing was deleted.")
+OTHER_TOO_OLD = N_(
+    "This confirmation is too old or no longer valid. Type `{command}` again. Nothing was deleted."
+)
+
+# A Slack user id: as a mention (`<@U123|name>`, `<@U123>` when the command escapes its text)
+# or as typed (`U0123ABC`, the member ID copied from a profile).
+_USER_ID = r"[UW][A-Z0-9]{2,31}"
+_PERSON = re.compile(rf"<@({_USER_ID})(?:\|[^<>]*)?>|@?({_USER_ID})")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -46,6 +72,32 @@ async def my_data_command(req: CommandRequest) -> None:
 async def forget_me_command(req: CommandRequest) -> None:
     issued = int(req.deps.now().timestamp())
     text, blocks = forget_confirmation(req.t, f"{req.user_id}:{issued}")
+    await req.reply(text, blocks)
+
+
+def _command(t: Translator, sub: Subcommand) -> str:
+    """The subcommand as the reader types it, e.g. `/fika glöm`."""
+    return f"{FIKA.command} {sub.word_for(t.locale)}"
+
+
+def person_argument(text: str) -> str | None:
+    """The Slack user id in `/fika forget`'s argument, or None (anything else, more than one
+    person, or a plain `@name` that Slack sent unescaped)."""
+    found = _PERSON.fullmatch(text.strip())
+    if found is None:
+        return None
+    return found.group(1) or found.group(2)
+
+
+async def forget_command(req: CommandRequest) -> None:
+    """An admin's `/fika forget @person` (checked by `dispatch`): ask to confirm first."""
+    subject = person_argument(req.text)
+    if subject is None:
+        raise UserFacingError(FORGET_USAGE, command=_command(req.t, FORGET))
+    if subject == req.user_id:
+        raise UserFacingError(FORGET_YOURSELF, command=_command(req.t, FORGET_ME))
+    issued = int(req.deps.now().timestamp())
+    text, blocks = forget_other_confirmation(req.t, subject, f"{subject}:{issued}")
     await req.reply(text, blocks)
 
 
@@ -83,6 +135,38 @@ def register(router: Router) -> None:
         result = await slack_privacy.forget(deps, t, team_id, user_id)
         await respond(
             text=forgotten_text(t, result.channels),
+            response_type="ephemeral",
+            replace_original=True,
+        )
+
+    @router.action(PrivacyAction.FORGET_OTHER_CONFIRM)
+    async def confirm_other(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: AsyncRespond,
+        deps: Deps,
+        t: Translator,
+    ) -> None:
+        await ack()
+        team_id, user_id = actor(body)
+        # The clicker must be an admin now (read afresh, click by click): the button's value
+        # only names whom the admin confirmed, it grants nothing.
+        await require(deps, team_id, user_id, PrivacyAction.FORGET_OTHER_CONFIRM)
+        subject, issued = _confirmation(action.get("value"))
+        now = deps.now()
+        if (
+            not team_id
+            or person_argument(subject) != subject
+            or issued is None
+            or not now - CONFIRM_FOR <= issued <= now + timedelta(minutes=5)
+        ):
+            raise UserFacingError(OTHER_TOO_OLD, command=_command(t, FORGET))
+        if subject == user_id:
+            raise UserFacingError(FORGET_YOURSELF, command=_command(t, FORGET_ME))
+        result = await slack_privacy.forget(deps, t, team_id, subject, by_admin=user_id)
+        await respond(
+            text=forgotten_other_text(t, subject, result.changed),
             response_type="ephemeral",
             replace_original=True,
         )

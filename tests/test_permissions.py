@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +20,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.fika_commands import FIKA
 from bot.i18n import translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, HomeAction, TipAction, TipBlock, TipView
+from bot.ids import (
+    Coffee,
+    CoffeeBlock,
+    CoffeeView,
+    HomeAction,
+    PrivacyAction,
+    TipAction,
+    TipBlock,
+    TipView,
+)
 from bot.permissions import (
     AUDIENCE,
     PERMISSIONS,
@@ -126,10 +136,11 @@ def test_help_shows_and_labels_subcommands_from_the_table() -> None:
         admins = text_of(help_blocks(t, commands, set(Role)))
         for sub in commands.subcommands:
             role = role_needed(commands.action(sub))
-            usage = f"`{commands.command} {sub.name}"
-            assert (usage in everyone) == (role == Role.MEMBER), sub.name
-            assert (usage in reviewers) == (role <= Role.REVIEWER), sub.name
-            line = next(x for x in admins.split("\n") if usage in x)
+            # The word whole (`/fika forget` is not `/fika forget-me`): then arguments or `.
+            usage = re.compile(rf"`{re.escape(commands.command)} {re.escape(sub.name)}[ `]")
+            assert bool(usage.search(everyone)) == (role == Role.MEMBER), sub.name
+            assert bool(usage.search(reviewers)) == (role <= Role.REVIEWER), sub.name
+            line = next(x for x in admins.split("\n") if usage.search(x))
             labels = [label for r, label in AUDIENCE.items() if line.endswith(t(label))]
             assert labels == ([AUDIENCE[role]] if role in AUDIENCE else []), line
 
@@ -154,6 +165,9 @@ def _walkers(app: RunningApp, world: JSON, home: JSON) -> dict[str, Callable[[],
     tip_id = world["tip_id"]
     card = card_of(app, tip_id)
     tip_meta = json.dumps({"id": tip_id})
+    # Someone with data in the world, for the erasure request of an admin.
+    other = PEOPLE[2].user_id
+    issued = int(app.deps.now().timestamp())
 
     def fika(text: str, channel: str = CHANNEL) -> Callable[[], Awaitable[Any]]:
         return lambda: sender.command("/fika", text, user_id=MEMBER, channel_id=channel)
@@ -184,6 +198,10 @@ def _walkers(app: RunningApp, world: JSON, home: JSON) -> dict[str, Callable[[],
         "/fika size": fika("size 3"),
         "/fika pair-now": fika("pair-now"),
         "/fika stats": fika("stats 2026 csv"),
+        "/fika forget": fika(f"unohda <@{other}|bo>"),
+        PrivacyAction.FORGET_OTHER_CONFIRM: lambda: sender.block_action(
+            MEMBER, PrivacyAction.FORGET_OTHER_CONFIRM, value=f"{other}:{issued}", is_ephemeral=True
+        ),
         "/fika libraries add": fika("libraries add"),
         "/fika libraries load": fika("bibliotek ladda"),
         "/fika libraries remove": fika("kirjastot poista Vasa stadsbibliotek"),

@@ -71,11 +71,32 @@ async def refresh_members(
     known = await load_members(deps, team_id, user_ids)
     stale = [u for u in user_ids if _stale(known.get(u), now, max_age)]
     if len(stale) > USERS_LIST_THRESHOLD:
-        await _sweep_users_list(deps, team_id, set(stale))
+        await _sweep_users_list(deps, team_id, set(stale), set(known))
     else:
         for user_id in stale:
-            await ensure_member(deps, team_id, user_id, force=True)
+            if user_id in known:
+                await ensure_member(deps, team_id, user_id, force=True)
+            else:
+                await _store_if_active(deps, team_id, user_id)
     return await load_members(deps, team_id, user_ids)
+
+
+async def _store_if_active(deps: Deps, team_id: str, user_id: str) -> None:
+    """A channel member Fika has not stored: keep their Slack data unless the account is
+    deactivated (a deactivated person is never paired, and someone forgotten on request stays
+    forgotten while Slack still lists them in the channel)."""
+    try:
+        resp = await deps.client.users_info(user=user_id, include_locale=True)
+    except SlackApiError as e:
+        log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
+        await ensure_member(deps, team_id, user_id)
+        return
+    user = resp["user"]
+    if user.get("deleted"):
+        return
+    async with deps.db.begin() as session:
+        member = await get_or_create_member(session, team_id, user_id)
+        apply_slack_profile(member, user, deps.now())
 
 
 def _stale(member: Member | None, now: datetime, max_age: timedelta) -> bool:
@@ -84,7 +105,7 @@ def _stale(member: Member | None, now: datetime, max_age: timedelta) -> bool:
     )
 
 
-async def _sweep_users_list(deps: Deps, team_id: str, wanted: set[str]) -> None:
+async def _sweep_users_list(deps: Deps, team_id: str, wanted: set[str], known: set[str]) -> None:
     cursor: str | None = None
     now = deps.now()
     while True:
@@ -96,7 +117,11 @@ async def _sweep_users_list(deps: Deps, team_id: str, wanted: set[str]) -> None:
         except SlackApiError as e:
             log.warning("users.list failed: %s; using stored data", e.response.get("error"))
             return
-        users = [u for u in resp.get("members") or [] if u.get("id") in wanted]
+        users = [
+            u
+            for u in resp.get("members") or []
+            if u.get("id") in wanted and (u.get("id") in known or not u.get("deleted"))
+        ]
         if users:
             async with deps.db.begin() as session:
                 for user in users:

@@ -12,7 +12,7 @@ from bot.domain.privacy import PersonalData
 from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import PrivacyAction
-from bot.slack_text import channel_link, escape, escape_within
+from bot.slack_text import channel_link, escape, escape_within, mention
 from bot.views.coffee import button, context, header, section
 
 Block = dict[str, Any]
@@ -47,6 +47,64 @@ def forget_confirmation(t: Translator, value: str) -> tuple[str, list[Block]]:
         },
     ]
     return t("Forget me?"), blocks
+
+
+def forget_other_confirmation(t: Translator, user_id: str, value: str) -> tuple[str, list[Block]]:
+    """An admin's confirmation before forgetting someone else; `user_id` was validated as a
+    Slack user id (it is mentioned, never user text)."""
+    text = t(
+        "*Delete everything Fika stores about {person}?* Do this on an erasure request handled "
+        "by the library organisation, e.g. for a colleague who has left. It deletes their Fika "
+        "profile (library, languages, message language), their place in the coffee-break "
+        "programs and their breaks. In the coffee-break history and in tips they become “a "
+        "former member”: their tips stay, without their name. Nothing is sent to them. This "
+        "cannot be undone.",
+        person=mention(user_id),
+    )
+    dialog = {
+        "title": _plain(t("Delete their data?")[:100]),
+        "text": _plain(
+            t(
+                "Everything Fika stores about the person with member ID {id} is deleted now. "
+                "This cannot be undone.",
+                id=user_id,
+            )[:300]
+        ),
+        "confirm": _plain(t("Delete")[:30]),
+        "deny": _plain(t("Cancel")[:30]),
+        "style": "danger",
+    }
+    blocks = [
+        section(text),
+        {
+            "type": "actions",
+            "elements": [
+                button(
+                    t("Delete their data"),
+                    PrivacyAction.FORGET_OTHER_CONFIRM,
+                    value,
+                    "danger",
+                    dialog,
+                ),
+                button(t("Cancel"), PrivacyAction.FORGET_CANCEL, value),
+            ],
+        },
+    ]
+    return t("Delete their data?"), blocks
+
+
+def forgotten_other_text(t: Translator, user_id: str, changed: bool) -> str:
+    if not changed:
+        return t(
+            "Fika had nothing stored about {person}. Nothing was changed.",
+            person=mention(user_id),
+        )
+    return t(
+        "Done: the data of {person} was deleted from Fika. Their tips stay, shown as written by "
+        "“a former member”. Nothing was sent to them. Messages already in Slack (introductions, "
+        "digests) are Slack's to keep or delete.",
+        person=mention(user_id),
+    )
 
 
 def forgotten_text(t: Translator, channels: Sequence[str]) -> str:
