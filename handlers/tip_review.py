@@ -101,6 +101,25 @@ def _ephemeral_url(body: dict[str, Any]) -> str | None:
     return str(body.get("response_url") or "") or None if container.get("is_ephemeral") else None
 
 
+async def _refused(
+    ack: AsyncAck,
+    deps: Deps,
+    t: Translator,
+    team_id: str,
+    user_id: str,
+    callback: TipView,
+    block: str,
+    tip_id: int,
+) -> bool:
+    """A review form submitted by someone the permission table refuses now: the refusal is
+    shown on the form (a submission answers in its acknowledgement) and True returned."""
+    if await can(deps, team_id, user_id, callback):
+        return False
+    log.warning("%s of tip %s refused: %s is not a reviewer", callback, tip_id, user_id)
+    await ack(response_action="errors", errors={block: t(refusal(callback))})
+    return True
+
+
 def register(router: Router) -> None:
     @router.action(TipAction.APPROVE)
     async def approve(
@@ -165,10 +184,7 @@ def register(router: Router) -> None:
         team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
-        if not await can(deps, team_id, user_id, TipView.REJECT):
-            log.warning("rejection of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            refused = t(refusal(TipView.REJECT))
-            await ack(response_action="errors", errors={TipBlock.REASON: refused})
+        if await _refused(ack, deps, t, team_id, user_id, TipView.REJECT, TipBlock.REASON, tip_id):
             return
         values = (view.get("state") or {}).get("values") or {}
         raw = ((values.get(TipBlock.REASON) or {}).get(TipBlock.VALUE) or {}).get("value")
@@ -225,10 +241,7 @@ def register(router: Router) -> None:
         team_id, user_id = actor(body)
         meta = decode_metadata(view.get("private_metadata"))
         tip_id = to_id(meta.get("id")) or 0
-        if not await can(deps, team_id, user_id, TipView.EDIT):
-            log.warning("edit of tip %s refused: %s is not a reviewer", tip_id, user_id)
-            refused = t(refusal(TipView.EDIT))
-            await ack(response_action="errors", errors={TipBlock.TITLE: refused})
+        if await _refused(ack, deps, t, team_id, user_id, TipView.EDIT, TipBlock.TITLE, tip_id):
             return
         values = (view.get("state") or {}).get("values") or {}
 
