@@ -4,26 +4,35 @@ VENV   := .venv
 LINT_PATHS := bot handlers jobs tests $(wildcard bench)
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
+# Every install comes from these lock files (all packages, transitive ones too, with hashes).
+LOCK_RUN := requirements/run.txt
+LOCK_DEV := requirements/dev.txt
+PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes --no-deps
 
-.PHONY: run test lint typecheck i18n catalogs migrate bench clean help
+.PHONY: run test lint typecheck i18n catalogs migrate bench lock clean help
 
 help:
 	@echo "make run    - install, prepare the database and start the bot"
 	@echo "make test   - install dev tools and run lint, type checks and the test suite"
 	@echo "make i18n   - extract strings and update the sv/fi/en catalogs"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make lock   - re-resolve requirements/*.txt from pyproject.toml (a deliberate upgrade)"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Fika needs Python 3.11 or newer (found " + sys.version.split()[0] + "). Run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e .
+# --no-deps + --require-hashes: pip installs exactly the locked files and nothing it resolves
+# itself; Fika is then installed editable without a build sandbox (setuptools is locked too).
+$(VENV)/.installed: $(PY) $(LOCK_RUN) pyproject.toml
+	$(PIP_LOCKED) -r $(LOCK_RUN)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.installed $(LOCK_DEV)
+	$(PIP_LOCKED) -r $(LOCK_DEV)
+	$(PY) -m pip check
 	@touch $@
 
 catalogs: $(VENV)/.installed
@@ -59,6 +68,15 @@ i18n: $(VENV)/.installed
 
 bench: $(VENV)/.installed-dev
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# Upgrades on purpose: re-resolve the newest versions pyproject.toml's ranges allow, for every
+# platform and Python >= 3.11, with hashes. Review the diff, run make test, commit with a reason.
+lock: $(VENV)/.installed-dev
+	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml build.in --extra dev \
+	  --universal --python-version 3.11 --generate-hashes --no-header --upgrade -o dev.txt
+	cd requirements && ../$(BIN)/uv pip compile ../pyproject.toml build.in \
+	  --universal --python-version 3.11 --generate-hashes --no-header -c dev.txt -o run.txt
+	@echo "Lock files updated: review 'git diff requirements/' and run make test."
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -30,7 +30,15 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 # The region is Finland: Swedish and English dates follow Finnish conventions where CLDR has them.
 _BABEL_LOCALES = {"sv": "sv_FI", "fi": "fi_FI", "en": "en_GB"}
+# Fika's own patterns, so wording does not change when a Babel/CLDR update does (Babel 2.19
+# changed sv_FI times from 09:00 to 9.00). Finnish and Finland-Swedish write "klo 9.00" /
+# "kl. 9.00" (Kotus, Institutet för de inhemska språken); English uses the 24-hour 09:00.
 _DAY_PATTERNS = {"sv": "EEEE d MMMM", "fi": "cccc d. MMMM", "en": "EEEE d MMMM"}
+_TIME_PATTERNS = {"sv": "H.mm", "fi": "H.mm", "en": "HH:mm"}
+_DATE_PATTERNS = {
+    "long": {"sv": "d MMMM y", "fi": "d. MMMM y", "en": "d MMMM y"},
+    "medium": {"sv": "d.M.y", "fi": "d.M.y", "en": "d MMM y"},
+}
 LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "en": "English"}
 
 
@@ -95,20 +103,22 @@ class Translator:
         return format_percent(value, locale=self.babel_locale)
 
     def date(self, value: dt.date, format: str = "long") -> str:
-        return format_date(value, format=format, locale=self.babel_locale)
+        """'long': '7 december 2026', '7. joulukuuta 2026'; 'medium': '7.12.2026', '7 Dec 2026'."""
+        return format_date(value, _DATE_PATTERNS[format][self.locale], locale=self.babel_locale)
 
     def day(self, value: dt.date) -> str:
         """Weekday and date without the year: 'måndag 7 december', 'maanantai 7. joulukuuta'."""
         return format_date(value, _DAY_PATTERNS[self.locale], locale=self.babel_locale)
 
     def time(self, value: dt.time | dt.datetime) -> str:
-        return format_time(value, format="short", locale=self.babel_locale)
+        return format_time(value, _TIME_PATTERNS[self.locale], locale=self.babel_locale)
 
     def datetime(self, value: dt.datetime, tz: ZoneInfo | None = None) -> str:
-        return format_datetime(value, format="medium", tzinfo=tz, locale=self.babel_locale)
+        local = value.astimezone(tz) if tz is not None else value
+        return f"{self.date(local.date(), 'medium')} {self.time(local)}"
 
     def day_time(self, value: dt.datetime, tz: ZoneInfo) -> str:
-        """'måndag 7 december 09:00' in the given zone."""
+        """'måndag 7 december 9.00' in the given zone."""
         local = value.astimezone(tz)
         return f"{self.day(local.date())} {self.time(local)}"
 

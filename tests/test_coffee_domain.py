@@ -180,7 +180,7 @@ def test_schedule_phrase_never_says_every_week_for_every_n_weeks() -> None:
     assert schedule_phrase(translator("en"), p) == "every week on Monday at 09:00"  # type: ignore[arg-type]
     p.interval_weeks = 3
     assert schedule_phrase(translator("en"), p) == "every 3 weeks on Monday at 09:00"  # type: ignore[arg-type]
-    assert schedule_phrase(translator("sv"), p) == "måndagar kl. 09:00 med 3 veckors mellanrum"  # type: ignore[arg-type]
+    assert schedule_phrase(translator("sv"), p) == "måndagar kl. 9.00 med 3 veckors mellanrum"  # type: ignore[arg-type]
     assert schedule_phrase(translator("fi"), p) == "joka 3. maanantai klo 9.00"  # type: ignore[arg-type]
 
 
