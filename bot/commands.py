@@ -33,10 +33,18 @@ class Subcommand:
         return self.aliases.get(locale, self.name)
 
 
+def unescape_entities(text: str) -> str:
+    """Slack's three entities back to characters (`&amp;` last, so `&amp;lt;` stays `&lt;`)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 @dataclass(frozen=True)
 class CommandSet:
     command: str
     subcommands: tuple[Subcommand, ...]
+    #: `should_escape: true` in manifest.yml: Slack sends `&amp;` `&lt;` `&gt;` and mentions as
+    #: `<@U123|name>`; `parse` gives the rest of the text with the entities decoded.
+    escaped: bool = False
 
     def __post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -56,7 +64,10 @@ class CommandSet:
         if not text:
             return None, "", ""
         word, _, rest = text.partition(" ")
-        return self.find(word), word, rest.strip()
+        rest = rest.strip()
+        if self.escaped:
+            rest = unescape_entities(rest)
+        return self.find(word), word, rest
 
     def action(self, sub: Subcommand) -> str:
         """The subcommand's key in `bot.permissions.PERMISSIONS` (who may use it, and help's

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
+from bot import trigger
 from bot.db.models import Member
 from bot.deps import Deps
 from bot.domain.members import apply_slack_profile, get_or_create_member, member_locale
@@ -33,9 +34,14 @@ async def ensure_member(deps: Deps, team_id: str, user_id: str, force: bool = Fa
         if fresh and not force:
             return member
     try:
-        resp = await deps.client.users_info(user=user_id, include_locale=True)
+        # Bounded while a form waits to open (a trigger lives 3 s): then the stored data or
+        # the defaults serve this request, and the next one asks Slack again.
+        resp = await trigger.bounded(deps.client.users_info(user=user_id, include_locale=True))
     except SlackApiError as e:
         log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
+        return member
+    except trigger.BudgetSpent:
+        log.warning("users.info for %s did not answer before a form had to open", user_id)
         return member
     async with deps.db.begin() as session:
         member = await get_or_create_member(session, team_id, user_id)

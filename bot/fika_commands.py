@@ -123,4 +123,5 @@ FIKA = CommandSet(
         STATS,
         FORGET,
     ),
+    escaped=True,  # manifest.yml: should_escape: true, so `/fika forget @person` works
 )

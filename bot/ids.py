@@ -22,6 +22,9 @@ class TipAction(StrEnum):
     EDIT = "tip_edit"
     REVIEW_PAGE = "tip_review_page"  # value: offset
     LIST_PAGE = "tip_list_page"  # value: JSON {"k": kind, "q": query, "o": offset}
+    # "Previous" of a paged list: Slack refuses two equal action_ids in one block.
+    REVIEW_PAGE_BACK = "tip_review_page_back"
+    LIST_PAGE_BACK = "tip_list_page_back"
     SHARE = "tip_share"  # opens the tip modal (e.g. from the Home tab)
 
 
@@ -60,6 +63,7 @@ class Coffee(StrEnum):
     FOLLOWUP_SHARE_TIP = "coffee_followup_share_tip"
     # /fika libraries (value: page number).
     LIBRARIES_PAGE = "coffee_libraries_page"
+    LIBRARIES_PAGE_BACK = "coffee_libraries_page_back"
     LIBRARIES_ADD = "coffee_libraries_add"
     LIBRARIES_LOAD = "coffee_libraries_load"
     # Elements inside modals.
@@ -111,8 +115,10 @@ class HomeAction(StrEnum):
     PROFILE = "home_profile"
     LANGUAGE = "home_language"
     PAGE = "home_page"
+    PAGE_BACK = "home_page_back"
     REVIEW = "home_review"
     REVIEW_PAGE = "home_review_page"
+    REVIEW_PAGE_BACK = "home_review_page_back"
     REVIEW_APPROVE = "home_review_approve"
     REVIEW_REJECT = "home_review_reject"
     REVIEW_EDIT = "home_review_edit"

@@ -122,6 +122,7 @@ PERMISSIONS: Mapping[str, Rule] = MappingProxyType(
         Coffee.FOLLOWUP_NOT_MET: MEMBER,
         Coffee.FOLLOWUP_SHARE_TIP: MEMBER,
         Coffee.LIBRARIES_PAGE: MEMBER,
+        Coffee.LIBRARIES_PAGE_BACK: MEMBER,
         Coffee.LIBRARIES_ADD: ADMIN,
         Coffee.LIBRARIES_LOAD: ADMIN,
         Coffee.PROFILE_LIBRARY: MEMBER,  # the profile form's library menu (options)
@@ -134,7 +135,9 @@ PERMISSIONS: Mapping[str, Rule] = MappingProxyType(
         TipAction.REJECT: REVIEWER,
         TipAction.EDIT: REVIEWER,
         TipAction.REVIEW_PAGE: REVIEWER,
+        TipAction.REVIEW_PAGE_BACK: REVIEWER,
         TipAction.LIST_PAGE: MEMBER,
+        TipAction.LIST_PAGE_BACK: MEMBER,
         TipAction.SHARE: MEMBER,
         TipBlock.VALUE: MEMBER,  # the tip form's library menu (options)
         TipView.SUBMIT: MEMBER,
@@ -149,8 +152,10 @@ PERMISSIONS: Mapping[str, Rule] = MappingProxyType(
         HomeAction.PROFILE: MEMBER,
         HomeAction.LANGUAGE: MEMBER,
         HomeAction.PAGE: MEMBER,
+        HomeAction.PAGE_BACK: MEMBER,
         HomeAction.REVIEW: REVIEWER,
         HomeAction.REVIEW_PAGE: REVIEWER,
+        HomeAction.REVIEW_PAGE_BACK: REVIEWER,
         HomeAction.REVIEW_APPROVE: REVIEWER,
         HomeAction.REVIEW_REJECT: REVIEWER,
         HomeAction.REVIEW_EDIT: REVIEWER,

@@ -34,6 +34,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import trigger
 from bot.config import Settings
 
 Sleep = Callable[[float], Awaitable[Any]]
@@ -64,6 +65,19 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         super().__init__(max_retry_count)
         self.sleep = sleep
 
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        # Before a views.open, never sleep past the trigger's life (bot.trigger).
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        ) and trigger.may_wait(retry_after(response))
+
     async def prepare_for_next_attempt_async(
         self,
         *,
@@ -81,6 +95,19 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
 
 class _BackoffMixin(AsyncRetryHandler):
     sleep: Sleep
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        wait = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        return await super().can_retry_async(
+            state=state, request=request, response=response, error=error
+        ) and trigger.may_wait(wait)
 
     async def prepare_for_next_attempt_async(
         self,

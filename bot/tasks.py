@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot import trigger
+
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +42,10 @@ class TaskTracker:
                     log.exception("background task %s failed", name)
                     return None
 
-        task = asyncio.get_running_loop().create_task(runner(), name=name)
+        # Not bound by a trigger's deadline that may be running where it was started.
+        task = asyncio.get_running_loop().create_task(
+            runner(), name=name, context=trigger.without_budget()
+        )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task

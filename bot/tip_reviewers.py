@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import trigger
 from bot.deps import Deps
 from bot.domain.tips import get_settings
 
@@ -55,8 +56,8 @@ async def channel_members(deps: Deps, team_id: str, channel_id: str) -> frozense
     cursor: str | None = None
     try:
         for _ in range(100):  # at most 100 pages of 200: 20,000 members
-            resp = await deps.client.conversations_members(
-                channel=channel_id, limit=200, cursor=cursor
+            resp = await trigger.bounded(
+                deps.client.conversations_members(channel=channel_id, limit=200, cursor=cursor)
             )
             members.update(str(m) for m in resp.get("members") or [])
             cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
@@ -67,6 +68,11 @@ async def channel_members(deps: Deps, team_id: str, channel_id: str) -> frozense
             "conversations.members failed for review channel %s: %s",
             channel_id,
             exc.response.get("error"),
+        )
+        return frozenset()
+    except trigger.BudgetSpent:
+        log.warning(
+            "conversations.members for %s did not answer before a form had to open", channel_id
         )
         return frozenset()
     result = frozenset(members)

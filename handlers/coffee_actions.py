@@ -85,8 +85,9 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
+        _, user_id = actor(body)
         await open_pause_modal(
-            deps, client, t, to_id(action.get("value")), str(body.get("trigger_id"))
+            deps, client, t, to_id(action.get("value")), str(body.get("trigger_id")), user_id
         )
 
     @router.action(Coffee.WELCOME_LEAVE)

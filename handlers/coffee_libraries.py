@@ -8,7 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import outbox
+from bot import outbox, trigger
 from bot.commands import fold
 from bot.deps import Deps
 from bot.domain.libraries import (
@@ -55,7 +55,7 @@ async def libraries_command(req: CommandRequest) -> None:
         word = "add" if first in _ADD_WORDS else "load"
         await require(req.deps, req.team_id, req.user_id, slash("/fika", "libraries", word))
         view = library_add_modal(req.t) if first in _ADD_WORDS else library_load_modal(req.t)
-        await req.client.views_open(trigger_id=req.trigger_id, view=view)
+        await trigger.open_from(req.client, req.t, req.body, view)
         await req.ack()
         return
     if first in _REMOVE_WORDS:
@@ -97,6 +97,7 @@ def _value(view: dict[str, Any], block_id: str, action_id: str) -> str:
 
 def register(router: Router) -> None:
     @router.action(Coffee.LIBRARIES_PAGE)
+    @router.action(Coffee.LIBRARIES_PAGE_BACK)
     async def page(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -119,7 +120,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         await require(deps, team_id, user_id, Coffee.LIBRARIES_ADD)
-        await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_add_modal(t))
+        await trigger.open_from(client, t, body, library_add_modal(t))
 
     @router.action(Coffee.LIBRARIES_LOAD)
     async def load_clicked(
@@ -128,7 +129,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         await require(deps, team_id, user_id, Coffee.LIBRARIES_LOAD)
-        await client.views_open(trigger_id=str(body.get("trigger_id")), view=library_load_modal(t))
+        await trigger.open_from(client, t, body, library_load_modal(t))
 
     @router.view(CoffeeView.LIBRARY_ADD)
     async def add_submitted(

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import outbox
+from bot import outbox, trigger
 from bot.coffee.people import own_program, programs_of
 from bot.db.coffee_models import CoffeeProgram
 from bot.deps import Deps
@@ -42,16 +42,20 @@ async def open_profile_modal(
         libraries = await curated_libraries(session, team_id)
         member = await get_or_create_member(session, team_id, user_id)
         view = profile_modal(t, libraries, member.library, member.languages, member.locale_pref)
-    await client.views_open(trigger_id=trigger_id, view=view)
+    await trigger.open_modal(client, t, trigger_id, view, user_id=user_id)
 
 
 async def open_pause_modal(
-    deps: Deps, client: AsyncWebClient, t: Translator, program_id: int | None, trigger_id: str
+    deps: Deps,
+    client: AsyncWebClient,
+    t: Translator,
+    program_id: int | None,
+    trigger_id: str,
+    user_id: str,
 ) -> None:
     today = local_today(deps.now(), deps.settings.timezone)
-    await client.views_open(
-        trigger_id=trigger_id, view=pause_modal(t, program_id, today + PAUSE_SUGGESTED)
-    )
+    view = pause_modal(t, program_id, today + PAUSE_SUGGESTED)
+    await trigger.open_modal(client, t, trigger_id, view, user_id=user_id)
 
 
 def _state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import trigger
 from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.tips_models import TipStatus
@@ -144,7 +145,7 @@ async def _show_review(
     if modal is not None:
         await _slack(client.views_update(view_id=modal, view=view))
     else:
-        await _slack(client.views_open(trigger_id=_trigger(body), view=view))
+        await trigger.open_from(client, t, body, view)
 
 
 def _list_offset(body: dict[str, Any]) -> int:
@@ -226,7 +227,7 @@ def register(router: Router) -> None:
             notice = t(exc.message, **exc.params)
             await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), notice)
             return
-        await _slack(open_pause_modal(deps, client, t, program.id, _trigger(body)))
+        await open_pause_modal(deps, client, t, program.id, _trigger(body), user_id)
 
     # -------------------------------------------------------------------- profile
 
@@ -238,7 +239,7 @@ def register(router: Router) -> None:
         await ack()
         team_id, user_id = actor(body)
         if team_id and user_id:
-            await _slack(open_profile_modal(deps, client, t, team_id, user_id, _trigger(body)))
+            await open_profile_modal(deps, client, t, team_id, user_id, _trigger(body))
 
     @router.action(HomeAction.LANGUAGE)
     async def language(
@@ -259,6 +260,7 @@ def register(router: Router) -> None:
         await _on_home(deps, t, body, work)
 
     @router.action(HomeAction.PAGE)
+    @router.action(HomeAction.PAGE_BACK)
     async def page(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
         await ack()
         team_id, user_id = actor(body)
@@ -279,6 +281,7 @@ def register(router: Router) -> None:
         await _show_review(deps, client, t, body, 0)
 
     @router.action(HomeAction.REVIEW_PAGE)
+    @router.action(HomeAction.REVIEW_PAGE_BACK)
     async def review_page(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -367,9 +370,9 @@ def register(router: Router) -> None:
         meta = {"id": tip_id, "o": offset, "u": None, FROM_HOME: 1}
         view = reject_modal(t, tip, meta) if reject else edit_modal(t, tip, meta)
         if _modal_id(body) is not None:
-            await _slack(client.views_push(trigger_id=_trigger(body), view=view))
+            await trigger.open_from(client, t, body, view, push=True)
         else:
-            await _slack(client.views_open(trigger_id=_trigger(body), view=view))
+            await trigger.open_from(client, t, body, view)
 
     @router.action(HomeAction.REVIEW_REJECT)
     async def review_reject(

@@ -10,6 +10,7 @@ acknowledgement, so it gets `t` first and acknowledges itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
@@ -20,6 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
+from bot import trigger
 from bot.app import prepare_context
 from bot.deps import Deps
 from bot.errors import UserFacingError
@@ -79,34 +81,49 @@ class Router:
         @functools.wraps(fn)
         async def listener(args: AsyncArgs) -> None:
             context = args.context
+            trigger_id = (args.body or {}).get("trigger_id")
             async with deps.tasks.track():
-                try:
-                    if ack_first and args.ack.response is None:
-                        await args.ack()
-                    if not await prepare_context(deps, context, args.body or {}):
-                        return  # a redelivered event
-                    kwargs: dict[str, Any] = {}
-                    for name in wanted:
-                        if name == "args":
-                            kwargs[name] = args
-                        elif name == "respond":
-                            kwargs[name] = respond_for(args)
-                        elif name in context:
-                            kwargs[name] = context[name]
-                        else:
-                            kwargs[name] = getattr(args, name)
-                    await fn(**kwargs)
-                except UserFacingError as exc:
-                    t = context.get("t") or translator(deps.settings.default_locale)
-                    await _answer(args, t(exc.message, **exc.params))
-                except Exception:
-                    log.exception("handler %s failed", fn.__name__)
-                    t = context.get("t") or translator(deps.settings.default_locale)
-                    await _answer(args, t(GENERIC_ERROR))
+                # A form opened for this request must open within the trigger's 3 s.
+                with trigger.waiting() if trigger_id else contextlib.nullcontext():
+                    await self._run(fn, wanted, args, context, ack_first=ack_first)
 
         # Bolt reads the listener's argument names through __wrapped__; we want `args` only.
         del listener.__wrapped__
         return listener
+
+    async def _run(
+        self,
+        fn: Listener,
+        wanted: list[str],
+        args: AsyncArgs,
+        context: Any,
+        *,
+        ack_first: bool,
+    ) -> None:
+        deps = self.deps
+        try:
+            if ack_first and args.ack.response is None:
+                await args.ack()
+            if not await prepare_context(deps, context, args.body or {}):
+                return  # a redelivered event
+            kwargs: dict[str, Any] = {}
+            for name in wanted:
+                if name == "args":
+                    kwargs[name] = args
+                elif name == "respond":
+                    kwargs[name] = respond_for(args)
+                elif name in context:
+                    kwargs[name] = context[name]
+                else:
+                    kwargs[name] = getattr(args, name)
+            await fn(**kwargs)
+        except UserFacingError as exc:
+            t = context.get("t") or translator(deps.settings.default_locale)
+            await _answer(args, t(exc.message, **exc.params))
+        except Exception:
+            log.exception("handler %s failed", fn.__name__)
+            t = context.get("t") or translator(deps.settings.default_locale)
+            await _answer(args, t(GENERIC_ERROR))
 
 
 def respond_for(args: AsyncArgs) -> Any:

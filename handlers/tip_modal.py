@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import trigger
 from bot.db.tips_models import TipSource
 from bot.deps import Deps
 from bot.domain.libraries import search as search_libraries
@@ -57,12 +58,38 @@ async def open_tip_modal(
     link: str | None = None,
     source: TipSource | str = TipSource.COMMAND,
     source_ref: str | None = None,
-) -> None:
-    """Open the tip form for `user_id`, prefilled from `text` (first sentence as the title).
+) -> dict[str, Any] | None:
+    """Open the tip form for `user_id`, prefilled from `text` (first sentence as the title);
+    the opened view, or None when it could not open (the person was told).
 
     `source` is recorded with the tip (command, shortcut, coffee, home); `source_ref` is the
     message's permalink or the coffee group's id. Call within 3 s of the click (trigger_id).
     """
+    view = await tip_form(
+        deps,
+        t,
+        team_id=team_id,
+        user_id=user_id,
+        text=text,
+        link=link,
+        source=source,
+        source_ref=source_ref,
+    )
+    return await trigger.open_modal(client, t, trigger_id, view, user_id=user_id)
+
+
+async def tip_form(
+    deps: Deps,
+    t: Translator,
+    *,
+    team_id: str,
+    user_id: str,
+    text: str = "",
+    link: str | None = None,
+    source: TipSource | str = TipSource.COMMAND,
+    source_ref: str | None = None,
+) -> dict[str, Any]:
+    """The tip form's view (database only, no Slack calls)."""
     async with deps.db() as session:
         member = await get_member(session, team_id, user_id)
         libraries = await library_choices(session, team_id)
@@ -74,7 +101,7 @@ async def open_tip_modal(
         library_id = None
         library_other = own.display_name(t.locale)
     title, description = prefill_from_text(text)
-    view = tip_modal(
+    return tip_modal(
         t,
         title=title,
         description=description,
@@ -86,7 +113,6 @@ async def open_tip_modal(
         source=str(source),
         metadata={"s": str(source), "r": source_ref},
     )
-    await client.views_open(trigger_id=trigger_id, view=view)
 
 
 def _value(values: dict[str, Any], block: str) -> str | None:

@@ -15,6 +15,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot import trigger
 from bot.db.tips_models import Tip, TipStatus
 from bot.deps import Deps
 from bot.domain.tips import (
@@ -175,7 +176,7 @@ def register(router: Router) -> None:
             )
             return
         meta = {"id": tip_id, "o": offset, "u": _ephemeral_url(body)}
-        await client.views_open(trigger_id=body["trigger_id"], view=reject_modal(t, tip, meta))
+        await trigger.open_from(client, t, body, reject_modal(t, tip, meta))
 
     @router.view(TipView.REJECT)
     async def reject_submitted(
@@ -232,7 +233,7 @@ def register(router: Router) -> None:
         if tip is None:
             raise UserFacingError(NO_SUCH_TIP)
         meta = {"id": tip_id, "o": offset, "u": _ephemeral_url(body)}
-        await client.views_open(trigger_id=body["trigger_id"], view=edit_modal(t, tip, meta))
+        await trigger.open_from(client, t, body, edit_modal(t, tip, meta))
 
     @router.view(TipView.EDIT)
     async def edit_submitted(
@@ -288,6 +289,7 @@ def register(router: Router) -> None:
         await after_review_submission(deps, t, team_id, user_id, view, meta, _tip.author_id)
 
     @router.action(TipAction.REVIEW_PAGE)
+    @router.action(TipAction.REVIEW_PAGE_BACK)
     async def review_page(
         ack: AsyncAck,
         body: dict[str, Any],

@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from bot.ids import Shortcut
 from handlers.payload import actor
 from handlers.router import Router
-from handlers.tip_modal import open_tip_modal
+from handlers.tip_modal import open_tip_modal, tip_form
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,28 @@ def register(router: Router) -> None:
         mentioned = mentioned_user_ids(raw_text)[:MAX_MENTIONS_LOOKED_UP]
         async with deps.db() as session:
             names = await member_names(session, team_id, mentioned)
+        form = {
+            "team_id": team_id,
+            "user_id": user_id,
+            "source": TipSource.SHORTCUT,
+            "source_ref": f"{channel_id}/{message_ts}",
+        }
+        # Open first, with what the database knows: the trigger lives 3 s, and users.info or
+        # chat.getPermalink may wait on a rate limit. The names and the link are filled in after.
+        opened = await open_tip_modal(
+            client,
+            deps,
+            t,
+            trigger_id=str(body.get("trigger_id") or ""),
+            text=plain_from_slack(raw_text, names),
+            **form,
+        )
+        if not opened:
+            return
         unknown = [u for u in dict.fromkeys(mentioned) if u not in names]
         if unknown:  # users.info for people Fika hasn't met yet (cached afterwards)
             members = await asyncio.gather(*(ensure_member(deps, team_id, u) for u in unknown))
             names.update({m.user_id: m.display_name for m in members if m.display_name})
-        text = plain_from_slack(raw_text, names)
         permalink: str | None = None
         if channel_id and message_ts:
             try:
@@ -52,15 +69,16 @@ def register(router: Router) -> None:
                 permalink = str(resp.get("permalink") or "") or None
             except SlackApiError as exc:
                 log.info("no permalink for a shared message: %s", exc.response.get("error"))
-        await open_tip_modal(
-            client,
+        if permalink is None and not unknown:
+            return
+        filled = await tip_form(
             deps,
             t,
-            team_id=team_id,
-            user_id=user_id,
-            trigger_id=str(body["trigger_id"]),
-            text=text,
+            text=plain_from_slack(raw_text, names),
             link=permalink,
-            source=TipSource.SHORTCUT,
-            source_ref=permalink or f"{channel_id}/{message_ts}",
+            **{**form, "source_ref": permalink or form["source_ref"]},
         )
+        try:
+            await client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=filled)
+        except SlackApiError as exc:  # closed, sent or changed meanwhile: theirs stands
+            log.info("the shared message's form was not filled in: %s", exc.response.get("error"))

@@ -338,6 +338,7 @@ def register(router: Router) -> None:
         )
 
     @router.action(TipAction.LIST_PAGE)
+    @router.action(TipAction.LIST_PAGE_BACK)
     async def list_page(
         ack: AsyncAck,
         body: dict[str, Any],

@@ -108,6 +108,8 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
         yield fake
     finally:
         await fake.stop()
+    # Slack accepts these but shows them wrong to the reader (tests/fakes/block_kit.py).
+    assert fake.mangled == [], "mrkdwn Slack would mangle:\n" + "\n".join(fake.mangled[:20])
 
 
 @pytest.fixture

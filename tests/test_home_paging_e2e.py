@@ -75,10 +75,12 @@ async def test_many_tips_and_programs_page_within_100_blocks(
     shown = text(home)
     assert _showing(5, 6, PROGRAMS) in shown and "CPROG4" in shown and "CPROG0" not in shown
     assert _showing(6, 10, OWN_TIPS) in shown
-    assert values_of(home, HomeAction.PAGE)[0] == _page("p", 0)  # only "Previous" left
+    # Only "Previous" left for the programs.
+    assert not [v for v in values_of(home, HomeAction.PAGE) if json.loads(v)["k"] == "p"]
+    assert values_of(home, HomeAction.PAGE_BACK)[0] == _page("p", 0)
 
     # Previous, and a stale or crafted offset far past the end lands on the last page.
-    home = await click_home(app, ADMIN, HomeAction.PAGE, _page("m", 0), block_id="home_nav_m")
+    home = await click_home(app, ADMIN, HomeAction.PAGE_BACK, _page("m", 0), block_id="home_nav_m")
     assert _showing(1, 5, OWN_TIPS) in text(home)
     home = await click_home(app, ADMIN, HomeAction.PAGE, _page("m", 10**9), block_id="home_nav_m")
     assert _showing(146, 150, OWN_TIPS) in text(home) and "Own tip 001" in text(home)

@@ -217,12 +217,18 @@ async def test_usage_and_oneself(running_app: RunningApp, clock: FakeClock) -> N
     await app.sender.command("/fika", "help", user_id=BOSS)  # stores their Slack profile
     await app.settle()
     before = await fingerprint(app.deps.engine)
-    for text in ("glöm", "glöm vilma", "glöm @vilhelmiina.testinen", f"glöm <@{VILMA}> <@{BO}>"):
+    for text in ("glöm", "glöm vilma", "glöm @nobody.known", f"glöm <@{VILMA}> <@{BO}>"):
         resp = await app.sender.command("/fika", text, user_id=BOSS)
         await app.settle()
         told = answer_text(app, resp)
         assert "Vems uppgifter?" in told and "`/fika glöm @person`" in told, (text, told)
         assert PrivacyAction.FORGET_OTHER_CONFIRM not in str(answers(app, resp))
+    # As typed in Slack: `/fika` escapes its text (manifest.yml), so @name arrives as a mention.
+    resp = await app.sender.command("/fika", "glöm @vilhelmiina.testinen", user_id=BOSS)
+    await app.settle()
+    assert resp.payload["text"] == f"glöm <@{VILMA}|vilhelmiina.testinen>"
+    told = answer_text(app, resp)
+    assert f"<@{VILMA}>" in told and PrivacyAction.FORGET_OTHER_CONFIRM in str(answers(app, resp))
     # Oneself: that is `/fika forget-me`.
     resp = await app.sender.command("/fika", f"glöm <@{BOSS}|boss>", user_id=BOSS)
     await app.settle()
@@ -239,10 +245,12 @@ async def test_help_lists_forget_for_admins_only(running_app: RunningApp) -> Non
     resp = await app.sender.command("/fika", "hjälp", user_id=BOSS)
     await app.settle()
     told = answer_text(app, resp)
-    assert "`/fika glöm <@person | medlems-id>`" in told and "(för administratörer)" in told, told
+    assert (
+        "`/fika glöm &lt;@person | medlems-id&gt;`" in told and "(för administratörer)" in told
+    ), told
     resp = await app.sender.command("/fika", "ohje", user_id="U0FINADMIN")
     await app.settle()
-    assert "`/fika unohda <@henkilö | jäsentunnus>`" in answer_text(app, resp)
+    assert "`/fika unohda &lt;@henkilö | jäsentunnus&gt;`" in answer_text(app, resp)
     resp = await app.sender.command("/fika", "ohje", user_id=AINO)
     await app.settle()
     told = answer_text(app, resp)

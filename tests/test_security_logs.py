@@ -79,7 +79,7 @@ async def test_no_token_or_secret_in_debug_logs(
 
     output = debug_log.getvalue()
     assert " DEBUG bot.test debug lines are written" in output  # the level really is DEBUG
-    assert " WARNING bot.outbox " in output and " ERROR handlers.router " in output
+    assert " WARNING bot.outbox " in output and " WARNING bot.trigger " in output
     assert _secrets_in(output) == []
     assert "xoxb-***" in output  # named, but redacted
 

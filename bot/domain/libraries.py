@@ -44,9 +44,16 @@ def matches(library: Library, name: str) -> bool:
 
 def library_label(library: Library, locale: str, with_municipality: bool = False) -> str:
     name = library.display_name(locale)
-    if with_municipality and library.municipality and fold(library.municipality) not in fold(name):
-        return f"{name} ({library.municipality})"
-    return name
+    municipality = label_municipality(library, locale) if with_municipality else None
+    return f"{name} ({municipality})" if municipality else name
+
+
+def label_municipality(library: Library, locale: str) -> str | None:
+    """The municipality shown after a library's name, unless the name already says it."""
+    name = library.display_name(locale)
+    if library.municipality and fold(library.municipality) not in fold(name):
+        return library.municipality
+    return None
 
 
 async def curated_libraries(session: AsyncSession, team_id: str) -> list[Library]:

@@ -20,7 +20,7 @@ from bot.domain.starters import starter_texts
 from bot.former import person as shown_person
 from bot.i18n import LANGUAGE_NAMES, N_, Translator, translator
 from bot.ids import Coffee, CoffeeBlock
-from bot.slack_text import channel_link, escape, mention, truncate
+from bot.slack_text import channel_link, escape, mention, truncate, truncate_mrkdwn
 
 Block = dict[str, Any]
 
@@ -39,7 +39,7 @@ SHARE_A_TIP = N_("Share a tip from our chat")
 def section(text: str, block_id: str | None = None) -> Block:
     block: Block = {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": truncate(text, SECTION_MAX)},
+        "text": {"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_MAX)},
     }
     if block_id:
         block["block_id"] = block_id
@@ -49,7 +49,7 @@ def section(text: str, block_id: str | None = None) -> Block:
 def context(text: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": truncate(text, SECTION_MAX)}],
+        "elements": [{"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_MAX)}],
     }
 
 
@@ -646,9 +646,11 @@ def libraries_blocks(
     if admin:
         blocks.append(
             context(
-                t(
-                    "Admins: `/fika libraries add`, `/fika libraries load` (CSV: "
-                    "name_sv,name_fi,municipality), `/fika libraries remove <name>`."
+                escape(  # the translation's `<name>` is text, not Slack syntax
+                    t(
+                        "Admins: `/fika libraries add`, `/fika libraries load` (CSV: "
+                        "name_sv,name_fi,municipality), `/fika libraries remove <name>`."
+                    )
                 )
             )
         )
@@ -663,7 +665,7 @@ def libraries_blocks(
         blocks.append(context(typed_text))
     elements: list[Block] = []
     if page > 1:
-        elements.append(button(t("Previous"), Coffee.LIBRARIES_PAGE, str(page - 1)))
+        elements.append(button(t("Previous"), Coffee.LIBRARIES_PAGE_BACK, str(page - 1)))
     if page < pages:
         elements.append(button(t("Next"), Coffee.LIBRARIES_PAGE, str(page + 1)))
     if admin:

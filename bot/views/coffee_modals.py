@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from bot.db.models import Library
-from bot.domain.libraries import library_label
+from bot.domain.libraries import label_municipality
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.slack_text import escape_within, truncate
+from bot.slack_text import escaped_label, truncate
 
 Block = dict[str, Any]
 
@@ -37,9 +37,9 @@ def _modal(
 
 
 def library_option(library: Library, locale: str) -> Block:
-    label = library_label(library, locale, with_municipality=True)
+    label = escaped_label(library.display_name(locale), label_municipality(library, locale), 75)
     return {
-        "text": _plain(escape_within(label, 75), 75),
+        "text": _plain(label, 75),
         "value": str(library.id),
     }
 

@@ -54,7 +54,7 @@ def help_blocks(
             continue
         usage = f"{commands.command} {sub.word_for(t.locale)}"
         if sub.args:
-            usage += f" {t(sub.args)}"
+            usage += f" {escape(t(sub.args))}"  # `<words>` is Slack syntax unescaped
         line = f"• `{usage}` — {t(sub.summary)}"
         if role in AUDIENCE:
             line += " " + t(AUDIENCE[role])

@@ -48,6 +48,7 @@ _REVIEW_IDS = {
     TipAction.REJECT.value: HomeAction.REVIEW_REJECT.value,
     TipAction.EDIT.value: HomeAction.REVIEW_EDIT.value,
     TipAction.REVIEW_PAGE.value: HomeAction.REVIEW_PAGE.value,
+    TipAction.REVIEW_PAGE_BACK.value: HomeAction.REVIEW_PAGE_BACK.value,
 }
 
 
@@ -92,7 +93,7 @@ def _nav(t: Translator, which: str, offset: int, limit: int, shown: int, total: 
     elements: list[Block] = []
     if offset > 0:
         elements.append(
-            button(t("← Previous"), HomeAction.PAGE, page_value(which, max(0, offset - limit)))
+            button(t("← Previous"), HomeAction.PAGE_BACK, page_value(which, max(0, offset - limit)))
         )
     if offset + shown < total:
         elements.append(button(t("Show more"), HomeAction.PAGE, page_value(which, offset + limit)))
@@ -300,7 +301,7 @@ def _tips_blocks(t: Translator, data: HomeData) -> list[Block]:
             t("No tips have been approved yet."),
             _latest_tip_line,
         ),
-        context(t("Search all approved tips with `/tips search <words>`.")),
+        context(escape(t("Search all approved tips with `/tips search <words>`."))),
     ]
 
 

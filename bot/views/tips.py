@@ -33,7 +33,7 @@ from bot.domain.tips import (
 from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import TipAction, TipBlock, TipView
-from bot.slack_text import escape, escape_within, truncate
+from bot.slack_text import escape, escape_within, truncate, truncate_mrkdwn
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -65,13 +65,16 @@ def _plain(text: str) -> Block:
 
 
 def _mrkdwn_section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}}
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_LIMIT)},
+    }
 
 
 def _context(text: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}],
+        "elements": [{"type": "mrkdwn", "text": truncate_mrkdwn(text, SECTION_LIMIT)}],
     }
 
 
@@ -422,7 +425,7 @@ def _facts(t: Translator, tip: Tip, *, with_author: bool = True) -> list[Block]:
     return [
         {
             "type": "section",
-            "fields": [{"type": "mrkdwn", "text": truncate(f, FIELD_LIMIT)} for f in fields],
+            "fields": [{"type": "mrkdwn", "text": truncate_mrkdwn(f, FIELD_LIMIT)} for f in fields],
         }
     ]
 
@@ -538,11 +541,17 @@ def _tip_context(t: Translator, tip: Tip, tz: ZoneInfo, *, show_status: bool) ->
 
 
 def _nav(
-    t: Translator, action_id: str, value_for: Any, offset: int, limit: int, has_next: bool
+    t: Translator,
+    action_id: str,
+    back_action_id: str,
+    value_for: Any,
+    offset: int,
+    limit: int,
+    has_next: bool,
 ) -> Block | None:
     buttons = []
     if offset > 0:
-        buttons.append(_button(t("← Previous"), action_id, value_for(max(0, offset - limit))))
+        buttons.append(_button(t("← Previous"), back_action_id, value_for(max(0, offset - limit))))
     if has_next:
         buttons.append(_button(t("Next →"), action_id, value_for(offset + limit)))
     return {"type": "actions", "elements": buttons} if buttons else None
@@ -587,7 +596,13 @@ def tip_list_blocks(
         )
     )
     nav = _nav(
-        t, TipAction.LIST_PAGE, lambda o: list_value(kind, query, o), offset, limit, has_next
+        t,
+        TipAction.LIST_PAGE,
+        TipAction.LIST_PAGE_BACK,
+        lambda o: list_value(kind, query, o),
+        offset,
+        limit,
+        has_next,
     )
     if nav:
         blocks.append(nav)
@@ -687,7 +702,15 @@ def review_list_blocks(t: Translator, page: Page, tz: ZoneInfo) -> list[Block]:
                 "elements": review_buttons(t, tip, f"{tip.id}:{page.offset}", pending=True),
             }
         )
-    nav = _nav(t, TipAction.REVIEW_PAGE, str, page.offset, page.limit, page.has_next)
+    nav = _nav(
+        t,
+        TipAction.REVIEW_PAGE,
+        TipAction.REVIEW_PAGE_BACK,
+        str,
+        page.offset,
+        page.limit,
+        page.has_next,
+    )
     if nav:
         blocks.append(nav)
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT

@@ -7,6 +7,7 @@ test points at the offending block.  Limits come from Slack's Block Kit referenc
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MESSAGE_MAX_BLOCKS = 50
@@ -65,11 +66,41 @@ INTERACTIVE_ELEMENTS = frozenset(
 )
 
 
+# Slack's control sequences in mrkdwn ("Formatting text for app surfaces"): mentions, channel
+# links, special mentions, dates and links. Any other `<` is read as the start of one and the
+# text around it is mangled; `&`, `<` and `>` written as text must be `&amp;` `&lt;` `&gt;`.
+_CONTROL = re.compile(
+    r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!(?:here|channel|everyone)|!subteam\^[A-Z0-9]+"
+    r"|!date\^[0-9]+\^[^<>|]+(?:\^[^<>|]+)?|(?:https?|mailto|slack|tel):[^<>|\s]+)"
+    r"(?:\|[^<>]*)?>"
+)
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def mrkdwn_problems(text: str) -> list[str]:
+    """Why Slack would show this mrkdwn differently from what was meant (empty when fine):
+    a `<` that starts no control sequence, an `&` that is no entity, a cut-off sequence."""
+    problems: list[str] = []
+    rest = _CONTROL.sub("", text)
+    if "<" in rest:
+        i = rest.index("<")
+        problems.append(f"unescaped '<' in mrkdwn near {rest[max(0, i - 20) : i + 20]!r}")
+    stray = _ENTITY.sub("", rest)
+    if "&" in stray:
+        i = stray.index("&")
+        problems.append(f"unescaped '&' in mrkdwn near {stray[max(0, i - 20) : i + 20]!r}")
+    return problems
+
+
 class _Checker:
     def __init__(self, in_view: bool) -> None:
         self.in_view = in_view
         self.errors: list[str] = []
+        #: Accepted by Slack but shown mangled (mrkdwn escaping); tests assert there are none.
+        self.mangled: list[str] = []
         self.block_ids: set[str] = set()
+        self.action_ids: set[str] = set()
 
     def fail(self, reason: str, pointer: str) -> None:
         self.errors.append(f"{reason} [json-pointer:{pointer}]")
@@ -105,6 +136,9 @@ class _Checker:
         if not value:
             self.fail("must be more than 0 characters", f"{pointer}/text")
         self.max_len(value, max_len, f"{pointer}/text")
+        if kind == "mrkdwn" and obj.get("verbatim") is not True:
+            for problem in mrkdwn_problems(value):
+                self.mangled.append(f"{problem} [json-pointer:{pointer}/text]")
 
     def action_id(self, element: dict[str, Any], pointer: str) -> None:
         action_id = element.get("action_id")
@@ -113,6 +147,11 @@ class _Checker:
                 self.fail("must provide a string", f"{pointer}/action_id")
             else:
                 self.max_len(action_id, 255, f"{pointer}/action_id")
+                # "Should be unique among all other action_ids in the containing block";
+                # Slack refuses the block otherwise.
+                if action_id in self.action_ids:
+                    self.fail(f"duplicate action_id: {action_id}", f"{pointer}/action_id")
+                self.action_ids.add(action_id)
 
     def option(self, option: Any, pointer: str, *, plain_only: bool, text_max: int = 75) -> None:
         if not isinstance(option, dict):
@@ -242,6 +281,11 @@ class _Checker:
         if kind == "input" and not self.in_view:
             self.fail("unsupported type: input", f"{pointer}/type")
             return
+        if kind == "markdown" and self.in_view:
+            # The markdown block is for messages only (Block Kit reference: "Available in
+            # surfaces: Messages").
+            self.fail("unsupported type: markdown", f"{pointer}/type")
+            return
         block_id = block.get("block_id")
         if block_id is not None:
             if not isinstance(block_id, str) or not block_id:
@@ -251,6 +295,7 @@ class _Checker:
                 if block_id in self.block_ids:
                     self.fail(f"duplicate block_id: {block_id}", f"{pointer}/block_id")
                 self.block_ids.add(block_id)
+        self.action_ids = set()
         getattr(self, f"block_{kind}")(block, pointer)
 
     def block_section(self, block: dict[str, Any], pointer: str) -> None:
@@ -337,21 +382,36 @@ class _Checker:
 
 def validate_message_blocks(blocks: Any) -> list[str]:
     """Errors for message ``blocks`` (chat.* and response_url); empty list when valid."""
+    return check_message_blocks(blocks)[0]
+
+
+def check_message_blocks(blocks: Any) -> tuple[list[str], list[str]]:
+    """(errors Slack refuses, mangled mrkdwn Slack accepts) for message ``blocks``."""
     checker = _Checker(in_view=False)
     checker.blocks(blocks, "/blocks", limit=MESSAGE_MAX_BLOCKS)
-    return checker.errors
+    return checker.errors, checker.mangled
 
 
 def validate_view(view: Any) -> list[str]:
     """Errors for a ``view`` argument of views.open/push/update/publish."""
+    return check_view(view)[0]
+
+
+def check_view(view: Any) -> tuple[list[str], list[str]]:
+    """(errors Slack refuses, mangled mrkdwn Slack accepts) for a ``view``."""
     checker = _Checker(in_view=True)
+    _view(checker, view)
+    return checker.errors, checker.mangled
+
+
+def _view(checker: _Checker, view: Any) -> None:
     if not isinstance(view, dict):
         checker.fail("must provide an object", "/view")
-        return checker.errors
+        return
     kind = view.get("type")
     if kind not in ("modal", "home"):
         checker.fail("must be a valid enum value", "/view/type")
-        return checker.errors
+        return
     if kind == "modal":
         checker.text(view.get("title"), "/view/title", max_len=24, plain_only=True)
         for key in ("submit", "close"):
@@ -374,4 +434,37 @@ def validate_view(view: Any) -> list[str]:
         checker.fail("must provide an array", "/view/blocks")
     else:
         checker.blocks(view["blocks"], "/view/blocks", limit=VIEW_MAX_BLOCKS)
+
+
+OPTIONS_MAX = 100
+
+
+def validate_options_response(body: Any) -> list[str]:
+    """Errors for the answer to a ``block_suggestion`` (options load) request: at most 100
+    ``options`` (or ``option_groups``), each with plain_text ≤ 75 characters and value ≤ 150."""
+    checker = _Checker(in_view=True)
+    if not isinstance(body, dict):
+        checker.fail("must provide an object", "")
+        return checker.errors
+    if "option_groups" in body:
+        groups = body["option_groups"]
+        if not isinstance(groups, list) or len(groups) > OPTIONS_MAX:
+            checker.fail("must provide no more than 100 items", "/option_groups")
+        else:
+            for gi, group in enumerate(groups):
+                group = group if isinstance(group, dict) else {}
+                checker.text(
+                    group.get("label"), f"/option_groups/{gi}/label", max_len=75, plain_only=True
+                )
+                checker.options(
+                    group.get("options"),
+                    f"/option_groups/{gi}/options",
+                    limit=OPTIONS_MAX,
+                    plain_only=True,
+                    minimum=0,
+                )
+    else:
+        checker.options(
+            body.get("options"), "/options", limit=OPTIONS_MAX, plain_only=True, minimum=0
+        )
     return checker.errors

@@ -17,9 +17,11 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -117,6 +119,44 @@ def _user(user_id: str, user_name: str, team_id: str) -> JSON:
 
 def default_user_name(user_id: str) -> str:
     return f"user.{user_id.lower()}"
+
+
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+
+
+def manifest_escapes(command: str, manifest: Path = MANIFEST) -> bool:
+    """The command's ``should_escape`` in the app's manifest, as the Slack app is set up."""
+    import yaml  # dev dependency; read at use so the module imports without it
+
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    for entry in data["features"]["slash_commands"]:
+        if entry["command"] == command:
+            return bool(entry.get("should_escape", False))
+    raise KeyError(command)
+
+
+_MENTION = re.compile(r"(?<![\w<])([@#])([\w.\-]+)")
+
+
+def typed_command_text(
+    text: str, *, escape: bool, users: Mapping[str, str], channels: Mapping[str, str]
+) -> str:
+    """The ``text`` Slack sends for what a person typed after a slash command.
+
+    With ``should_escape`` on, Slack escapes ``&``, ``<`` and ``>`` and sends a typed
+    ``@name`` or ``#channel`` that it knows as ``<@U123|name>`` / ``<#C123|name>``; with it
+    off, the text comes as typed (a mention is then plain ``@name``). ``users`` and
+    ``channels`` map names to ids."""
+    if not escape:
+        return text
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    def link(m: re.Match[str]) -> str:
+        sigil, name = m.group(1), m.group(2)
+        known = users.get(name) if sigil == "@" else channels.get(name)
+        return f"<{sigil}{known}|{name}>" if known else m.group(0)
+
+    return _MENTION.sub(link, text)
 
 
 def slash_command_form(
@@ -755,6 +795,13 @@ class SlackSender:
             channel_id = self.fake.open_dm(user_id) if self.fake else f"D{user_id[1:]}"
         trigger = self._trigger(user_id, trigger_id)
         url = response_url or self._response_url(channel_id, None, user_id)
+        if self.fake is not None:  # as Slack sends it, per the manifest's should_escape
+            text = typed_command_text(
+                text,
+                escape=manifest_escapes(command),
+                users={str(u["name"]): uid for uid, u in self.fake.users.items()},
+                channels={c.name: cid for cid, c in self.fake.conversations.items() if c.name},
+            )
         fields = slash_command_form(
             command,
             text,
