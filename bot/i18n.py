@@ -141,8 +141,8 @@ class Translator:
             return code
         return str(name or code)
 
-    def language_names(self, codes: Iterable[str]) -> list[str]:
-        return [self.language_name(code) for code in codes]
+    def language_names(self, codes: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.language_name(code) for code in codes)
 
 
 @cache
