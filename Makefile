@@ -56,7 +56,8 @@ test: $(VENV)/.installed-dev catalogs lint typecheck
 
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract --mapping-file=babel.cfg --output-file=locales/messages.pot \
-	  --keywords=t --keywords=N_ --keywords=ngettext:1,2 --no-location --sort-output \
+	  --keywords=t --keywords=N_ --keywords=ngettext:1,2 --add-comments=TRANSLATORS: \
+	  --no-location --sort-output \
 	  --project=Fika --copyright-holder="Fika contributors" bot handlers jobs
 	@for l in sv fi en; do [ -f locales/$$l/LC_MESSAGES/messages.po ] || \
 	  $(BIN)/pybabel init --input-file=locales/messages.pot --output-dir=locales --domain=messages --locale=$$l; done

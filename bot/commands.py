@@ -2,6 +2,11 @@
 
 Slack cannot localise a slash command's name, only what follows it; so `/fika paus` and
 `/fika tauko` both mean `/fika pause`, and help shows each reader the words of their language.
+
+The words are translations: each subcommand's English name is a catalog entry (marked with
+`N_()` and a TRANSLATORS comment), so translators choose the Swedish and Finnish words in the
+catalogs like any other text. Every language's word is understood whatever the reader's language;
+`extra_aliases` keeps older or alternative spellings working (e.g. `parita-nyt`).
 """
 
 from __future__ import annotations
@@ -9,7 +14,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.i18n import N_
+from bot.config import SUPPORTED_LOCALES
+from bot.i18n import N_, translator
 
 
 def fold(word: str) -> str:
@@ -18,13 +24,26 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def command_word(locale: str, name: str) -> str:
+    """The catalog's word for a subcommand in a language; the English name if the translation
+    is missing or is not one typeable word."""
+    word = translator(locale)(name).strip()
+    return word if word and not any(c.isspace() for c in word) else name
+
+
 @dataclass(frozen=True)
 class Subcommand:
-    name: str
+    name: str  # the English word, an N_() msgid: its translations are the other languages' words
     summary: str  # an N_() msgid, shown in help
-    aliases: dict[str, str] = field(default_factory=dict)  # locale → word, e.g. {"sv": "paus"}
+    # locale → word, e.g. {"sv": "paus"}; empty = from the catalogs (the usual case)
+    aliases: dict[str, str] = field(default_factory=dict)
     args: str = ""  # an N_() msgid describing the arguments, e.g. "<N weeks | YYYY-MM-DD>"
     extra_aliases: tuple[str, ...] = ()  # more accepted words, not shown in help
+
+    def __post_init__(self) -> None:
+        if not self.aliases:
+            words = {locale: command_word(locale, self.name) for locale in SUPPORTED_LOCALES}
+            object.__setattr__(self, "aliases", words)
 
     def words(self) -> set[str]:
         return {fold(w) for w in (self.name, *self.aliases.values(), *self.extra_aliases)}
@@ -76,8 +95,9 @@ class CommandSet:
 
 
 HELP = Subcommand(
-    name="help",
+    # TRANSLATORS: command word typed after /fika and /tips: one word in lower case, hyphens
+    # instead of spaces, different from the other command words of both commands.
+    name=N_("help"),
     summary=N_("Show this list of commands."),
-    aliases={"sv": "hjälp", "fi": "ohje"},
     extra_aliases=("?", "apua", "hjalp"),
 )

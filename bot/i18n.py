@@ -39,6 +39,9 @@ _DATE_PATTERNS = {
     "long": {"sv": "d MMMM y", "fi": "d. MMMM y", "en": "d MMMM y"},
     "medium": {"sv": "d.M.y", "fi": "d.M.y", "en": "d MMM y"},
 }
+# Autonyms, for language pickers only (each reader finds their own language by its own name).
+# In running text a language is named in the reader's language by Babel: `t.language_name()`
+# ("på svenska", "Fikan viestien kieli on nyt suomi").
 LANGUAGE_NAMES = {"sv": "Svenska", "fi": "Suomi", "en": "English"}
 
 
@@ -130,8 +133,16 @@ class Translator:
         return format_list(list(items), locale=self.babel_locale)
 
     def language_name(self, code: str) -> str:
-        """A language's name in the reader's language ('ruotsi', 'svenska', 'Swedish')."""
-        return str(Locale.parse(code).get_display_name(self.babel_locale) or code)
+        """A language's name in the reader's language, as written in running text ('ruotsi',
+        'svenska', 'Swedish'); an unknown code is shown as it is."""
+        try:
+            name = Locale.parse(code).get_display_name(self.babel_locale)
+        except (ValueError, TypeError):
+            return code
+        return str(name or code)
+
+    def language_names(self, codes: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.language_name(code) for code in codes)
 
 
 @cache

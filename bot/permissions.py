@@ -48,11 +48,11 @@ class Role(IntEnum):
 
 # Refusals: the person is told politely that nothing was changed.
 ADMINS_ONLY = N_(
-    "Sorry, only Fika admins can do that. Ask the development team if you think you should be one."
+    "Sorry, only Fika admins can do that. Ask the AKE team if you think you should be one."
 )
 NOT_AN_ADMIN = N_("Sorry, only admins can change the tips settings.")
 NOT_A_REVIEWER = N_(
-    "Sorry, only the development team (the members of the review channel) can review tips. "
+    "Sorry, only the AKE team (the members of the review channel) can review tips. "
     "Nothing was changed."
 )
 

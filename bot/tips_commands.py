@@ -9,47 +9,47 @@ from bot.commands import HELP, CommandSet, Subcommand, fold
 from bot.i18n import N_
 
 NEW = Subcommand(
-    name="new",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("new"),
     summary=N_("Share a tip: a form opens. `/tips` alone or `/tips your text` work too."),
-    aliases={"sv": "ny", "fi": "uusi"},
     args=N_("[your tip]"),
     extra_aliases=("share", "dela", "jaa"),
 )
 SEARCH = Subcommand(
-    name="search",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("search"),
     summary=N_("Find approved tips; the start of a word is enough."),
-    aliases={"sv": "sök", "fi": "hae"},
     args=N_("<words>"),
     extra_aliases=("haku", "find"),
 )
 LATEST = Subcommand(
-    name="latest",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("latest"),
     summary=N_("The latest approved tips."),
-    aliases={"sv": "senaste", "fi": "uusimmat"},
 )
 MINE = Subcommand(
-    name="mine",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("mine"),
     summary=N_("Your tips and where they stand."),
-    aliases={"sv": "mina", "fi": "omat"},
 )
 REVIEW = Subcommand(
-    name="review",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("review"),
     summary=N_("Tips waiting for review, oldest first."),
-    aliases={"sv": "granska", "fi": "tarkasta"},
 )
 EXPORT = Subcommand(
-    name="export",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("export"),
     summary=N_("All tips of a year or period as a CSV file, sent to you privately."),
-    aliases={"sv": "exportera", "fi": "vie"},
     args=N_("[YYYY | YYYY-MM-DD..YYYY-MM-DD]"),
 )
 SETUP = Subcommand(
-    name="setup",
+    # TRANSLATORS: command word typed after /tips (one word, lower case, hyphens)
+    name=N_("setup"),
     summary=N_(
         "Type in a channel: `review` makes it the review channel, `digest` posts the weekly "
         "digest there (optionally a day and time), `digest off` stops it."
     ),
-    aliases={"sv": "inställningar", "fi": "asetukset"},
     args=N_("review | digest [day time] | digest off"),
     extra_aliases=("installningar", "settings"),
 )

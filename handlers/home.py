@@ -25,7 +25,7 @@ from bot.domain.home import parse_page_value, set_message_language
 from bot.domain.tips import decide, get_tip
 from bot.errors import UserFacingError
 from bot.home import FROM_HOME, Notice, forget_figures, refresh_home, review_view
-from bot.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.i18n import N_, Translator
 from bot.ids import HomeAction, HomeView
 from bot.permissions import can, refusal
 from bot.slack_values import to_id, to_offset
@@ -254,8 +254,7 @@ def register(router: Router) -> None:
                     session, team_id, user_id, choice, deps.settings.default_locale
                 )
             # Said in the new language: the Home is drawn in it.
-            name = LANGUAGE_NAMES.get(locale, locale)
-            return lambda new_t: "✅ " + new_t(LANGUAGE_SET, language=name)
+            return lambda new_t: "✅ " + new_t(LANGUAGE_SET, language=new_t.language_name(locale))
 
         await _on_home(deps, t, body, work)
 

@@ -37,7 +37,7 @@ _ACK_FIRST = frozenset({"command", "action", "shortcut", "view_closed"})
 
 GENERIC_ERROR = N_(
     "Sorry, something went wrong on our side. Please try again in a moment; "
-    "if it keeps happening, tell the development team."
+    "if it keeps happening, tell the AKE team."
 )
 
 

@@ -1,4 +1,4 @@
-"""The message shortcut "Share as good practice": the tip form, prefilled with the message."""
+"""The message shortcut "Tips · Vinkki · Tip": the tip form, prefilled with the message."""
 
 from __future__ import annotations
 

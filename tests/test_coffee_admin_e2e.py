@@ -155,7 +155,7 @@ async def test_stats_figures_and_the_csv_file(running_app: RunningApp, clock: Fa
     content = upload.content or b""
     assert content.startswith(b"\xef\xbb\xbf")
     lines = content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Distansfika;2026-01-01;2026-12-31"
+    assert lines[0] == "Distanskaffe;2026-01-01;2026-12-31"
     assert "Personer som var med;11" in lines
     assert "2026-11-30;#fika;11;5;5;3;2" in lines
     assert fake.calls_to("conversations.open")[-1].args["users"] == ADMIN

@@ -342,7 +342,7 @@ def test_stats_csv_is_utf8_with_bom_semicolons_and_safe_cells() -> None:
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
-    assert lines[0] == "Distansfika;2026-01-01;2026-12-31"
+    assert lines[0] == "Distanskaffe;2026-01-01;2026-12-31"
     assert "Rundor;2" in lines
     assert "Personer som var med;9" in lines
     assert "Grupper som träffades;67\xa0% (2 av 3 som svarade)" in lines

@@ -31,7 +31,7 @@ from tests.coffee_support import (
 )
 from tests.conftest import FakeClock, RunningApp
 
-MARKERS = {"sv": "Dags för fika", "fi": "Kahvihetken aika", "en": "Time for fika"}
+MARKERS = {"sv": "Dags för kaffepaus", "fi": "Kahvihetken aika", "en": "Time for fika"}
 
 
 async def _responses(app: RunningApp, url: str | None) -> str:
@@ -66,7 +66,7 @@ async def test_admin_starts_a_program_the_bot_joins_and_announces(running_app: R
     assert [c.args["channel"] for c in fake.calls_to("conversations.join")] == [CHANNEL]
     # The channel hears it in the workspace's language (sv), with the first round's date.
     announcement = all_text(fake.messages(CHANNEL)[0])
-    assert "fikaprogram" in announcement
+    assert "distanskaffeprogram" in announcement
     assert "varje måndag kl. 9.00" in announcement
     assert "måndag 7 december kl. 9.00" in announcement
     # The admin gets a confirmation in their own language.
@@ -78,7 +78,7 @@ async def test_admin_starts_a_program_the_bot_joins_and_announces(running_app: R
 
     again = await app.sender.command("/fika", "starta", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
-    assert "redan ett fikaprogram" in await _responses(app, again.response_url)
+    assert "redan ett distanskaffeprogram" in await _responses(app, again.response_url)
     assert await _count(app, CoffeeProgram) == 1
     assert len(fake.messages(CHANNEL)) == 1
 
@@ -128,9 +128,9 @@ async def test_schedule_and_size_change_and_say_when_the_next_round_is(
     resp = await app.sender.command("/fika", "size 9", user_id=ADMIN, channel_id=CHANNEL)
     assert "från 2 till 6" in await _responses(app, resp.response_url)
     resp = await app.sender.command("/fika", "schedule whenever", user_id=ADMIN, channel_id=CHANNEL)
-    assert "/fika schema måndag 09:00" in await _responses(app, resp.response_url)
+    assert "/fika schema måndag 9.00" in await _responses(app, resp.response_url)
     resp = await app.sender.command("/fika", "size 3", user_id=ADMIN, channel_id="CELSEWHERE")
-    assert "inget fikaprogram" in await _responses(app, resp.response_url)
+    assert "inget distanskaffeprogram" in await _responses(app, resp.response_url)
 
 
 async def test_stop_ends_the_program(running_app: RunningApp) -> None:
@@ -145,7 +145,7 @@ async def test_stop_ends_the_program(running_app: RunningApp) -> None:
         assert (await session.scalars(select(CoffeeProgram))).one().active is False
     resp = await app.sender.command("/fika", "pair-now", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
-    assert "inget fikaprogram" in await _responses(app, resp.response_url)
+    assert "inget distanskaffeprogram" in await _responses(app, resp.response_url)
     assert await _count(app, CoffeeRound) == 0
 
 

@@ -148,8 +148,10 @@ async def test_pause_status_resume_leave_join(running_app: RunningApp) -> None:
     resp = await app.sender.command("/fika", "tila", user_id=AINO)
     await app.settle()
     status = await _responses(app, resp.response_url)
-    assert "Pidät taukoa maanantai 14. joulukuuta asti" in status
-    assert "Pietarsaaren kaupunginkirjasto" in status and "Suomi" in status
+    assert "Paluupäiväsi on maanantai 14. joulukuuta" in status
+    assert "Pietarsaaren kaupunginkirjasto" in status
+    # Language names as Finnish writes them in running text (Babel), not "Suomi".
+    assert "*Keskustelukielesi:* suomi ja ruotsi" in status and "*Viestien kieli:* suomi" in status
 
     await app.sender.command("/fika", "pair-now", user_id=ADMIN, channel_id=CHANNEL)
     await app.settle()
@@ -163,7 +165,7 @@ async def test_pause_status_resume_leave_join(running_app: RunningApp) -> None:
     resp = await app.sender.command("/fika", "status", user_id=BO)
     await app.settle()
     status = await _responses(app, resp.response_url)
-    assert "Du är med." in status and "Din senaste fikagrupp" in status
+    assert "Du är med." in status and "Din senaste kaffegrupp" in status
 
     resp = await app.sender.command("/fika", "lämna", user_id=BO)
     await app.settle()

@@ -70,7 +70,7 @@ async def test_home_in_each_viewers_language(running_app: RunningApp, clock: Fak
         assert HomeAction.PAUSE in action_ids(view) and HomeAction.LEAVE in action_ids(view)
         assert TipAction.SHARE in action_ids(view) and HomeAction.PROFILE in action_ids(view)
         assert HomeAction.REVIEW not in action_ids(view)
-        assert t("🛠 For the development team") not in shown
+        assert t("🛠 For the AKE team") not in shown
         assert view["callback_id"] == "home"
 
     # Opening the Messages tab publishes nothing.
@@ -86,7 +86,7 @@ async def test_admin_sees_the_teams_figures(running_app: RunningApp, clock: Fake
     view = await open_home(app, ADMIN)  # in ADMIN_USER_IDS: a reviewer too
     t = translator("sv")
     shown = text(view)
-    assert t("🛠 For the development team") in shown
+    assert t("🛠 For the AKE team") in shown
     assert t("*This year's figures ({year})*", year="2026") in shown
     assert f"{t('Rounds')}: *1*" in shown
     assert f"{t('People who took part')}: *11*" in shown
@@ -98,7 +98,7 @@ async def test_admin_sees_the_teams_figures(running_app: RunningApp, clock: Fake
     app.fake.add_user("UWSADMIN", name="wanda", locale="en-US", is_admin=True)
     view = await open_home(app, "UWSADMIN")
     en = translator("en")
-    assert en("🛠 For the development team") in text(view)
+    assert en("🛠 For the AKE team") in text(view)
     assert f"{en('Rounds')}: *1*" in text(view)
     assert en("No tips are waiting for review.") not in text(view)
     assert HomeAction.REVIEW not in action_ids(view)
@@ -238,7 +238,7 @@ async def test_profile_and_language_rerender_the_home(
     sv = translator("sv")
     assert sv("☕ Coffee breaks") in text(home)
     assert sv("✅ Your Fika profile is saved.") in notice(home)
-    assert sv("*Messages to you in:* {language}", language="Svenska") in text(home)
+    assert sv("*Messages to you in:* {language}", language="svenska") in text(home)
 
     # The language select in the Home: English at once, then back to the Slack language.
     home = await click_home(

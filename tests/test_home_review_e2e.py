@@ -1,4 +1,4 @@
-"""The Home's part for the development team: the review queue (Review → the review list in a
+"""The Home's part for the AKE team: the review queue (Review → the review list in a
 modal → Approve / Reject / Edit / pages) and this year's figures; and what a person outside the
 team gets when a click on those buttons is crafted: a polite refusal, and nothing changes."""
 
@@ -161,7 +161,7 @@ async def test_no_reviewer_section_for_others(running_app: RunningApp, clock: Fa
         }
         assert not reviewer_ids & set(action_ids(home))
         t = translator("fi" if user_id == AUTHOR else "sv")
-        assert t("🛠 For the development team") not in text(home)
+        assert t("🛠 For the AKE team") not in text(home)
         assert t("Tips approved") not in text(home)
 
 

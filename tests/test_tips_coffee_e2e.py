@@ -67,4 +67,4 @@ async def test_submit_from_a_coffee_follow_up(running_app: RunningApp, clock: Fa
     [tip] = await tips_in_db(app.deps)
     assert (tip.source_kind, tip.source_ref, tip.author_id) == ("coffee", str(group.id), person)
     assert tip.library_id is not None
-    assert "distansfika" in text_of(card_of(app, tip.id)["blocks"])  # the workspace reads sv
+    assert "distanskaffe" in text_of(card_of(app, tip.id)["blocks"])  # the workspace reads sv

@@ -331,7 +331,7 @@ def test_csv_has_a_bom_and_neutralizes_formulas() -> None:
         ["Rubrik", "Text"], [['=HYPERLINK("http://x")', 'Åbo, "citat"\nrad två'], ["-1", "ok"]]
     )
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Rubrik", "Text"],
         ['\'=HYPERLINK("http://x")', 'Åbo, "citat"\nrad två'],

@@ -610,7 +610,7 @@ async def test_export_uploads_a_csv_matching_the_database(running_app: RunningAp
     dm = app.fake.open_dm("UREV1")
     assert upload.channels == [dm] and upload.filename == "fika-tips-2026.csv"
     assert upload.content is not None and upload.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(upload.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(upload.content.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
     assert header[:4] == ["ID", "Status", "Kategori", "Rubrik"]  # UREV1 reads Swedish
     in_2026 = [t for t in await tips_in_db(app.deps) if t.created_at.year == 2026]

@@ -1,9 +1,7 @@
-"""`/tips export`: the period asked for, the rows, and the CSV file (UTF-8 with BOM for Excel)."""
+"""`/tips export`: the period asked for, the rows, and the CSV file (`bot.spreadsheet`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -20,9 +18,7 @@ from bot.errors import UserFacingError
 from bot.former import FORMER_MEMBER, is_former
 from bot.i18n import N_, Translator
 from bot.slack_text import escape
-
-# Spreadsheet programs run cells starting with these as formulas ("CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from bot.spreadsheet import excel_csv
 
 
 @dataclass(frozen=True)
@@ -111,12 +107,6 @@ async def names_of(session: AsyncSession, team_id: str, user_ids: set[str]) -> d
     return {user_id: name or "" for user_id, name in rows}
 
 
-def safe_cell(value: object) -> str:
-    """A cell value that spreadsheet programs show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _local(value: datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -185,10 +175,5 @@ def export_table(
 
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """CSV in UTF-8 with a byte-order mark (so Excel reads å, ä, ö), CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The export as a CSV file that opens as columns in Finnish and Swedish Excel."""
+    return excel_csv([headers, *rows])

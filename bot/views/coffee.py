@@ -18,7 +18,7 @@ from bot.domain.rounds import MET, RoundSummary
 from bot.domain.schedule import Slot
 from bot.domain.starters import starter_texts
 from bot.former import person as shown_person
-from bot.i18n import LANGUAGE_NAMES, N_, Translator, translator
+from bot.i18n import N_, Translator, translator
 from bot.ids import Coffee, CoffeeBlock
 from bot.slack_text import channel_link, escape, mention, truncate, truncate_mrkdwn
 
@@ -149,7 +149,7 @@ def program_started_blocks(t: Translator, program: CoffeeProgram, first: Slot) -
         context(
             t(
                 "Fika stores who was paired with whom and whether you met, for the statistics "
-                "of the development team."
+                "of the AKE team."
             )
         ),
     ]
@@ -210,7 +210,7 @@ def welcome_blocks(t: Translator, program: CoffeeProgram, nxt: Slot | None) -> l
             t(
                 "*What Fika stores:* your name and language from Slack, the library and chat "
                 "languages you give, who you were paired with and whether you met. The "
-                "development team uses the figures for statistics; nothing else is shared."
+                "AKE team uses the figures for statistics; nothing else is shared."
             )
             + " "
             + t("`/fika my-data` shows what is stored, `/fika forget-me` deletes it.")
@@ -477,7 +477,7 @@ def answer_reply(t: Translator, won: bool, group: CoffeeGroup, outcome: str) -> 
 def tip_wish_reply(t: Translator) -> str:
     return t(
         "Thanks! I noted that your group met and would like to share a tip from your chat. "
-        "The development team collects good practice with `/tips`."
+        "The AKE team collects good practice with `/tips`."
     )
 
 
@@ -492,10 +492,6 @@ class StatusEntry:
     next_slot: Slot | None
     latest_day: date | None
     partners: list[str]
-
-
-def _language_names(codes: Iterable[str]) -> list[str]:
-    return [LANGUAGE_NAMES.get(code, code) for code in codes]
 
 
 def status_blocks(
@@ -565,13 +561,13 @@ def status_blocks(
         ),
         t(
             "*You chat in:* {languages}",
-            languages=t.list(_language_names(chat_languages))
+            languages=t.list(t.language_names(chat_languages))
             if chat_languages
             else t("not set yet"),
         ),
         t(
             "*Messages to you in:* {language}",
-            language=LANGUAGE_NAMES.get(message_locale, message_locale),
+            language=t.language_name(message_locale),
         ),
     ]
     blocks.append(section("\n".join(profile)))
@@ -589,10 +585,10 @@ def profile_saved_text(
                 "*Your library:* {library}",
                 library=escape(library_name) if library_name else t("not set yet"),
             ),
-            t("*You chat in:* {languages}", languages=t.list(_language_names(languages))),
+            t("*You chat in:* {languages}", languages=t.list(t.language_names(languages))),
             t(
                 "*Messages to you in:* {language}",
-                language=LANGUAGE_NAMES.get(locale, locale),
+                language=t.language_name(locale),
             ),
         ]
     )

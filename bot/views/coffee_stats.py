@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from typing import Any
 
 from bot.domain.coffee_stats import CoffeeStats
 from bot.i18n import Translator
 from bot.slack_text import escape
+from bot.spreadsheet import excel_csv
 from bot.views.coffee import context, header, section
 
 Block = dict[str, Any]
-
-# Excel in Finland and Sweden expects semicolons (the comma is the decimal separator); the BOM
-# makes it read UTF-8, so å, ä and ö come out right.
-CSV_DELIMITER = ";"
-BOM = "\ufeff"
 
 
 def period_label(t: Translator, stats: CoffeeStats) -> str:
@@ -90,15 +84,14 @@ def stats_text(t: Translator, stats: CoffeeStats) -> str:
 
 
 def stats_csv(t: Translator, stats: CoffeeStats, channel_names: Mapping[str, str]) -> bytes:
-    """UTF-8 with BOM, semicolon-separated: the figures, one row per round, the library pairs."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([t("Coffee breaks"), stats.start.isoformat(), stats.end.isoformat()])
-    writer.writerow([])
+    """The figures, one row per round, the library pairs (a `bot.spreadsheet` CSV file)."""
+    rows: list[list[object]] = []
+    rows.append([t("Coffee breaks"), stats.start.isoformat(), stats.end.isoformat()])
+    rows.append([])
     for label, value in figure_lines(t, stats):
-        writer.writerow([label, value])
-    writer.writerow([])
-    writer.writerow(
+        rows.append([label, value])
+    rows.append([])
+    rows.append(
         [
             t("Date"),
             t("Channel"),
@@ -110,10 +103,10 @@ def stats_csv(t: Translator, stats: CoffeeStats, channel_names: Mapping[str, str
         ]
     )
     for row in stats.per_round:
-        writer.writerow(
+        rows.append(
             [
                 row.day.isoformat(),
-                _cell(channel_names.get(row.channel_id, row.channel_id)),
+                channel_names.get(row.channel_id, row.channel_id),
                 row.people,
                 row.groups,
                 row.cross_library,
@@ -121,18 +114,11 @@ def stats_csv(t: Translator, stats: CoffeeStats, channel_names: Mapping[str, str
                 row.met,
             ]
         )
-    writer.writerow([])
-    writer.writerow([t("Library pairs that met")])
+    rows.append([])
+    rows.append([t("Library pairs that met")])
     for a, b in stats.library_pairs:
-        writer.writerow([_cell(a), _cell(b)])
-    return (BOM + out.getvalue()).encode("utf-8")
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append([a, b])
+    return excel_csv(rows)
 
 
 def csv_filename(stats: CoffeeStats) -> str:

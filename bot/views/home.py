@@ -213,7 +213,7 @@ def _language_option(t: Translator, code: str) -> Block:
 def _profile_blocks(t: Translator, data: HomeData) -> list[Block]:
     profile = data.profile
     library = profile.library(t.locale)
-    languages = [LANGUAGE_NAMES.get(code, code) for code in profile.chat_languages]
+    languages = t.language_names(profile.chat_languages)
     lines = [
         t(
             "*Your library:* {library}",
@@ -225,7 +225,7 @@ def _profile_blocks(t: Translator, data: HomeData) -> list[Block]:
         ),
         t(
             "*Messages to you in:* {language}",
-            language=LANGUAGE_NAMES.get(profile.locale, profile.locale),
+            language=t.language_name(profile.locale),
         ),
     ]
     profile_section = section("\n".join(lines))
@@ -279,7 +279,7 @@ def _tip_list(
 
 def _tips_blocks(t: Translator, data: HomeData) -> list[Block]:
     share = section(
-        t("Something worked well in your library? Share it – the development team reads every tip.")
+        t("Something worked well in your library? Share it – the AKE team reads every tip.")
     )
     share["accessory"] = button(t("Share a tip"), TipAction.SHARE, "home", style="primary")
     return [
@@ -311,7 +311,7 @@ def _tips_blocks(t: Translator, data: HomeData) -> list[Block]:
 def _team_blocks(t: Translator, data: HomeData) -> list[Block]:
     if not (data.reviewer or data.admin):
         return []
-    blocks: list[Block] = [{"type": "divider"}, header(t("🛠 For the development team"))]
+    blocks: list[Block] = [{"type": "divider"}, header(t("🛠 For the AKE team"))]
     if data.reviewer and data.pending is not None:
         if data.pending:
             queue = section(

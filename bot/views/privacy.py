@@ -10,7 +10,7 @@ from bot.db.tips_models import TipStatus
 from bot.domain.participants import LEFT, PAUSED
 from bot.domain.privacy import PersonalData
 from bot.former import person
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import Translator
 from bot.ids import PrivacyAction
 from bot.slack_text import channel_link, escape, escape_within, mention
 from bot.views.coffee import button, context, header, section
@@ -158,8 +158,8 @@ def my_data_blocks(
             library = escape_within(data.library.display_name(t.locale), 300)
         else:
             library = none
-        languages = [LANGUAGE_NAMES.get(c, c) for c in member.languages]
-        choice = LANGUAGE_NAMES.get(member.locale_pref or "", "")
+        languages = t.language_names(member.languages)
+        choice = t.language_name(member.locale_pref) if member.locale_pref else ""
         lines += [
             t(
                 "*Name (copied from Slack):* {name}",

@@ -113,6 +113,7 @@ def category_with_emoji(t: Translator, key: str) -> str:
 
 
 def language_name(code: str) -> str:
+    """A language's own name, for the tip form's picker."""
     return LANGUAGE_NAMES.get(code, code)
 
 
@@ -268,7 +269,7 @@ def tip_modal(
         blocks.append(
             _context(
                 t(
-                    "Tip the development team about a talent, a good practice or something "
+                    "Tip the AKE team about a talent, a good practice or something "
                     "your library did well. They read every tip before it is shared."
                 )
             )
@@ -418,7 +419,7 @@ def _facts(t: Translator, tip: Tip, *, with_author: bool = True) -> list[Block]:
     ]
     if with_author:
         fields.append(f"*{t('Sent by')}*\n{person(t, tip.author_id)}")
-    fields.append(f"*{t('Language')}*\n{language_name(tip.language)}")
+    fields.append(f"*{t('Language')}*\n{t.language_name(tip.language)}")
     if tip.link:
         fields.append(f"*{t('Link')}*\n{link_mrkdwn(tip.link)}")
     fields.append(f"*{t('Sent from')}*\n{source_text(t, tip)}")
@@ -483,7 +484,7 @@ def card_text(t: Translator, tip: Tip) -> str:
 
 def thanks_text(t: Translator, tip: Tip) -> str:
     return t(
-        "Thank you for your tip “{title}”! The development team will read it, and I'll let "
+        "Thank you for your tip “{title}”! The AKE team will read it, and I'll let "
         "you know when it has been reviewed. `/tips mine` shows your tips.",
         title=esc(tip.title, 300),
     )
@@ -502,9 +503,7 @@ def decision_notice(t: Translator, tip: Tip) -> str:
         title=title,
     )
     if tip.decision_note:
-        text += "\n" + t(
-            "The development team's reason: {reason}", reason=esc(tip.decision_note, 1500)
-        )
+        text += "\n" + t("The AKE team's reason: {reason}", reason=esc(tip.decision_note, 1500))
     text += "\n" + t("Thank you for sharing all the same — you are welcome to send a new tip.")
     return text
 
@@ -519,7 +518,7 @@ def _tip_summary(t: Translator, tip: Tip, *, show_status: bool) -> str:
     facts = [category_name(t, tip.category)]
     if tip.library_name:
         facts.append(esc(tip.library_name, 200))
-    facts.append(language_name(tip.language))
+    facts.append(t.language_name(tip.language))
     lines = [head, "_" + " · ".join(facts) + "_", esc(truncate(tip.description, SNIPPET), 1200)]
     if tip.link:
         lines.append(link_mrkdwn(tip.link))
