@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from bot.coffee import delivery
+from bot.coffee.followups import send_due_followups
 from bot.coffee.rounds import SCHEDULED, claim_round, deliver_round
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
 from bot.db.engine import make_engine, make_sessionmaker
@@ -31,7 +32,7 @@ from bot.domain.programs import start_program
 from bot.domain.rounds import PoolPerson
 from bot.pacing import SLACK_LIMITS, Pacer, scaled
 from bot.slack_client import make_client
-from tests.coffee_support import group_dms, humans, intros
+from tests.coffee_support import group_dms, humans, intros, marked_messages
 from tests.conftest import TEAM_ID, FakeClock
 from tests.fakes.faults import LATE_LANDING, Faults
 from tests.fakes.slack_api import FakeSlack
@@ -220,3 +221,48 @@ def test_the_in_flight_window_is_at_least_the_clients_timeout(deps: Deps) -> Non
     assert delivery.in_flight_until(deps, None, None) is None
     assert delivery.in_flight_until(deps, start, None) == start + delivery.in_flight_window(deps)
     assert delivery.in_flight_until(deps, start, start) == start
+
+
+@pytest.mark.parametrize("lands", [True, False], ids=["lands-late", "never-lands"])
+async def test_a_kill_while_a_follow_up_is_in_flight_gives_exactly_one_follow_up(
+    deps: Deps,
+    fake_slack: FakeSlack,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    lands: bool,
+) -> None:
+    """The same for the "did you meet?" follow-ups, which are posted the same way."""
+    monkeypatch.setattr(delivery, "AMBIGUOUS_PAUSE", 0.0)
+    fake = fake_slack
+    victim = _process(deps)
+    round_id = await _round(victim, fake)
+    await deliver_round(victim, round_id)
+    clock.advance(timedelta(days=deps.settings.followup_days, hours=1))
+    faults = Faults(
+        seed=1, forced={("chat.postMessage", LATE_AT): LATE_LANDING}, late_landing="held"
+    )
+    fake.faults = faults
+    task = asyncio.create_task(send_due_followups(victim))
+    await asyncio.wait_for(faults.in_flight.wait(), 30)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    await _fake_sees_client_gone(faults)
+    await victim.engine.dispose()
+
+    restarted = _process(deps)
+    try:
+        clock.advance(timedelta(seconds=5))
+        await send_due_followups(restarted)
+        assert (faults.land_late() if lands else faults.drop_late()) == 1
+        for _ in range(5):
+            clock.advance(timedelta(minutes=1))
+            await send_due_followups(restarted)
+        groups = await _groups(restarted)
+        assert all(g.followup_sent_at is not None for g in groups)
+        per_dm = {
+            c.id: len(marked_messages(fake, c.id, delivery.FOLLOWUP)) for c in group_dms(fake)
+        }
+        assert list(per_dm.values()) == [1] * PAIRS, per_dm
+    finally:
+        await restarted.engine.dispose()
