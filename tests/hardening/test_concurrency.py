@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
 from bot.db.models import Library, Member
 from bot.db.tips_models import TipsSettings
+from bot.deps import Deps
+from bot.domain.libraries import add_library
 from bot.ids import Coffee, CoffeeBlock, CoffeeView, HomeAction
 from tests.coffee_support import ADMIN, CHANNEL, OUTSIDER, PEOPLE, all_text, start_program
 from tests.coffee_support import workspace as coffee_workspace
@@ -26,7 +28,7 @@ from tests.hardening.support import (
     fragment,
     generic_errors,
 )
-from tests.tips_support import REVIEW
+from tests.tips_support import DIGEST, REVIEW
 from tests.tips_support import workspace as tips_workspace
 
 AINO = PEOPLE[1].user_id  # fi-FI
@@ -236,3 +238,44 @@ async def test_tips_setup_review_twenty_times_at_once(running_app: RunningApp) -
     assert len(announcements) == 1, [m.get("text") for m in announcements]
     assert count(said, "Done: tips now come to") == N, said
     assert generic_errors(app) == 0
+
+
+async def test_tips_setup_digest_twenty_times_at_once(running_app: RunningApp) -> None:
+    """Finding 9, the digest: ×20 the same slot announces once; another slot is announced."""
+    app = running_app
+    tips_workspace(app)
+
+    def setup(text: str) -> Any:
+        return lambda: app.sender.command("/tips", text, user_id=ADMIN, channel_id=DIGEST)
+
+    said = await answers(app, await at_once(N, setup("setup digest friday 10:00")))
+    assert count(said, "Done: the weekly digest of approved tips will be posted in") == N, said
+    notes = [m for m in app.fake.messages(DIGEST) if m.get("user") == app.fake.bot_user_id]
+    assert len(notes) == 1
+    said = await answers(app, await at_once(2, setup("setup digest monday 9:00")))
+    notes = [m for m in app.fake.messages(DIGEST) if m.get("user") == app.fake.bot_user_id]
+    assert len(notes) == 2
+    assert generic_errors(app) == 0
+
+
+async def test_admins_adding_the_same_library_at_once(deps: Deps) -> None:
+    """Two admins add the same library at the same moment (both looked before either stored
+    it): one adds it, the other updates it; no IntegrityError."""
+    barrier = StatementBarrier(deps.engine, "INSERT INTO libraries", 2)
+
+    async def add(municipality: str) -> bool:
+        async with deps.db.begin() as session:
+            _, new = await add_library(
+                session, TEAM_ID, "Närpes stadsbibliotek", "Närpiön kirjasto", municipality
+            )
+            return new
+
+    try:
+        results = await asyncio.gather(add("Närpes"), add("Närpiö"))
+    finally:
+        barrier.remove()
+    assert barrier.arrived == 2
+    assert sorted(results) == [False, True]
+    async with deps.db() as session:
+        rows = list(await session.scalars(select(Library)))
+    assert [(r.name_sv, r.curated) for r in rows] == [("Närpes stadsbibliotek", True)]
