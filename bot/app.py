@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import ProcessedEvent
+from bot.db.upsert import insert_missing
 from bot.deps import Deps
 from bot.directory import translator_for
 from bot.i18n import translator
@@ -92,9 +92,11 @@ async def prepare_context(deps: Deps, context: AsyncBoltContext, body: dict[str,
 
 async def _first_delivery(deps: Deps, team_id: str, event_id: str) -> bool:
     """Record an event id; False when Slack already delivered it (a retry)."""
-    try:
-        async with deps.db.begin() as session:
-            session.add(ProcessedEvent(team_id=team_id, event_id=event_id, received_at=deps.now()))
-    except IntegrityError:
-        return False
-    return True
+    async with deps.db.begin() as session:
+        stored = await insert_missing(
+            session,
+            ProcessedEvent,
+            {"team_id": team_id, "event_id": event_id, "received_at": deps.now()},
+            key=("team_id", "event_id"),
+        )
+    return stored == 1

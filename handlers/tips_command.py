@@ -237,7 +237,9 @@ async def _setup(req: CommandRequest) -> None:
         await req.ack()
         channel = await _usable_channel(req)
         async with deps.db.begin() as session:
-            await set_review_channel(session, req.team_id, channel, by=req.user_id, now=now)
+            change = await set_review_channel(
+                session, req.team_id, channel, by=req.user_id, now=now
+            )
         forget(deps, req.team_id, channel)
         members = await channel_members(deps, req.team_id, channel)
         people = max(0, len(members) - 1)  # the bot itself is a member now
@@ -251,12 +253,9 @@ async def _setup(req: CommandRequest) -> None:
                 channel=channel_link(channel),
             )
         )
-        wt = await workspace_translator(deps, req.team_id)
-        await _announce(
-            req,
-            channel,
-            ":bulb: " + wt(REVIEW_ANNOUNCEMENT),
-        )
+        if change.changed:  # the same command twice (or 20× at once) announces once
+            wt = await workspace_translator(deps, req.team_id)
+            await _announce(req, channel, ":bulb: " + wt(REVIEW_ANNOUNCEMENT))
         deps.tasks.spawn(post_missing_cards(deps, req.team_id), name="tip-cards-after-setup")
         return
     if what in SETUP_DIGEST:
@@ -281,7 +280,7 @@ async def _setup(req: CommandRequest) -> None:
             ) from None
         channel = await _usable_channel(req)
         async with deps.db.begin() as session:
-            settings = await set_digest(
+            change = await set_digest(
                 session,
                 req.team_id,
                 channel,
@@ -291,6 +290,7 @@ async def _setup(req: CommandRequest) -> None:
                 hour=hour,
                 minute=minute,
             )
+            settings = change.settings
             slot = (settings.digest_weekday, settings.digest_hour, settings.digest_minute)
         next_at = tip_digest.next_slot(now, deps.settings.tz, *slot)
         await req.reply(
@@ -302,12 +302,13 @@ async def _setup(req: CommandRequest) -> None:
                 next=t.day_time(next_at, deps.settings.tz),
             )
         )
-        wt = await workspace_translator(deps, req.team_id)
-        await _announce(
-            req,
-            channel,
-            ":books: " + wt(DIGEST_ANNOUNCEMENT, when=_slot_text(wt, *slot)),
-        )
+        if change.changed:
+            wt = await workspace_translator(deps, req.team_id)
+            await _announce(
+                req,
+                channel,
+                ":books: " + wt(DIGEST_ANNOUNCEMENT, when=_slot_text(wt, *slot)),
+            )
         return
     raise UserFacingError(
         N_("Write `/tips setup review` or `/tips setup digest` in the channel you want.")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import outbox
 from bot.coffee.delivery import (
     FAILED,
     FOLLOWUP,
+    LATER,
     RETRY,
     SENT,
+    InFlight,
     Permanent,
     Transient,
-    find_marked,
-    post_once,
+    deliver_marked,
 )
 from bot.coffee.locks import exclusive
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
@@ -61,18 +62,27 @@ async def send_followup(deps: Deps, group_id: int) -> str:
         if group is None or group.followup_sent_at is not None or group.conversation_id is None:
             return SKIPPED
         try:
-            if group.followup_attempted_at is not None:
-                ts = await find_marked(deps, group.conversation_id, FOLLOWUP, group.id)
-                if ts is not None:
-                    async with deps.db.begin() as session:
-                        await rounds_db.mark_followup_sent(session, group.id, ts, deps.now())
-                    return SENT
-            async with deps.db.begin() as session:
-                await rounds_db.mark_followup_attempt(session, group.id, deps.now())
             text, blocks = followup_blocks(group, await _round_day(deps, group))
-            ts = await post_once(
-                deps, group.conversation_id, FOLLOWUP, group.id, text=text, blocks=blocks
+            conversation = group.conversation_id
+
+            async def record_attempt(until: datetime) -> None:
+                async with deps.db.begin() as session:
+                    await rounds_db.mark_followup_attempt(session, group_id, deps.now(), until)
+
+            ts, _ = await deliver_marked(
+                deps,
+                conversation,
+                FOLLOWUP,
+                group.id,
+                attempted_at=group.followup_attempted_at,
+                in_flight=group.followup_in_flight_until,
+                record_attempt=record_attempt,
+                text=text,
+                blocks=blocks,
             )
+        except InFlight as exc:
+            log.info("follow-up of group %s waits: %s", group.id, exc)
+            return LATER
         except Transient as exc:
             log.warning("follow-up of group %s not sent yet: %s", group.id, exc)
             return RETRY

@@ -12,6 +12,7 @@ from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
 from bot.deps import Deps
 from bot.directory import translator_for
 from bot.domain.participants import (
+    ACTIVE,
     PAUSED,
     effective_status,
     get_participant,
@@ -95,13 +96,20 @@ async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeP
     """Take part in `program` (again); the answer for the person. Also the Home's Join."""
     now = deps.now()
     async with deps.db.begin() as session:
-        await set_active(session, program, user_id, now)
+        _, before = await set_active(session, program, user_id, now)
         nxt = await next_round(session, program, now)
-    text = t(
-        "You're in! Next round in {channel}: {when}.",
-        channel=channel_link(program.channel_id),
-        when=when(t, nxt.at, program.tz),
-    )
+    if before == ACTIVE:  # e.g. the same command twice at once, or a double click
+        text = t(
+            "You are already taking part in {channel}. Next round: {when}.",
+            channel=channel_link(program.channel_id),
+            when=when(t, nxt.at, program.tz),
+        )
+    else:
+        text = t(
+            "You're in! Next round in {channel}: {when}.",
+            channel=channel_link(program.channel_id),
+            when=when(t, nxt.at, program.tz),
+        )
     if not await is_channel_member(deps, program.channel_id, user_id):
         text += " " + t(
             "Join {channel} as well – the rounds pair the people in that channel.",

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -22,15 +23,16 @@ from bot.coffee.channel import gather_pool
 from bot.coffee.delivery import (
     FAILED,
     INTRO,
+    LATER,
     PERSON_ERRORS,
     RETRY,
     SENT,
+    InFlight,
     Permanent,
     Transient,
-    find_marked,
+    deliver_marked,
     open_conversation,
     paced,
-    post_once,
     slack_error,
 )
 from bot.coffee.locks import exclusive
@@ -258,6 +260,8 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
                         round_id,
                     )
                     return
+                if outcome == LATER:
+                    continue  # the round finishes on a later tick
                 if group.kind == GROUP:
                     done += 1
                     if progress and t and done < total and done % step == 0:
@@ -306,12 +310,16 @@ async def _deliver_intro(
     group: CoffeeGroup,
     open_error: Permanent | Transient | None = None,
 ) -> str:
-    """Open the group's DM and post its intro once. SENT, FAILED (for good) or RETRY.
+    """Open the group's DM and post its intro once. SENT, FAILED (for good), RETRY, or LATER
+    (an earlier attempt may still land).
 
     `open_error`: opening the DM (ahead, by `_open_ahead`) failed so.
     """
     try:
         return await _try_intro(deps, program, group, drop_allowed=True, open_error=open_error)
+    except InFlight as exc:
+        log.info("intro of group %s waits: %s", group.id, exc)
+        return LATER
     except Transient as exc:
         log.warning("intro of group %s not sent yet: %s", group.id, exc)
         return RETRY
@@ -344,30 +352,31 @@ async def _try_intro(
             raise
         async with deps.db.begin() as session:
             await rounds_db.set_conversation(session, group.id, conversation)
-    if group.intro_attempted_at is not None:
-        ts = await find_marked(deps, conversation, INTRO, group.id)
-        if ts is not None:
-            log.info("intro of group %s was already delivered (%s); recorded", group.id, ts)
-            async with deps.db.begin() as session:
-                await rounds_db.mark_intro_sent(session, group.id, ts, deps.now())
-            return SENT
-    async with deps.db.begin() as session:
-        await rounds_db.mark_intro_attempt(session, group.id, deps.now())
     if group.kind == SOLO:
         member = group.members[0]
         text, blocks = alone_blocks(translator(member.locale), program.channel_id)
     else:
         text, blocks = intro_blocks(group)
-    ts = await post_once(
+
+    async def record_attempt(until: datetime) -> None:
+        async with deps.db.begin() as session:
+            await rounds_db.mark_intro_attempt(session, group.id, deps.now(), until)
+
+    ts, found = await deliver_marked(
         deps,
         conversation,
         INTRO,
         group.id,
+        attempted_at=group.intro_attempted_at,
+        in_flight=group.intro_in_flight_until,
+        record_attempt=record_attempt,
         text=text,
         blocks=blocks,
         unfurl_links=False,
         unfurl_media=False,
     )
+    if found:
+        log.info("intro of group %s was already delivered (%s); recorded", group.id, ts)
     async with deps.db.begin() as session:
         await rounds_db.mark_intro_sent(session, group.id, ts, deps.now())
     return SENT

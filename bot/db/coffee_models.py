@@ -115,12 +115,16 @@ class CoffeeGroup(Base):
     proposer_user_id: Mapped[str | None] = mapped_column(String(32))
     starter_key: Mapped[str | None] = mapped_column(String(40))
     conversation_id: Mapped[str | None] = mapped_column(String(32))
+    # The first attempt to post the intro (a retry keeps it), and until when an attempt may
+    # still land in the conversation (bot.coffee.delivery: not posted again before then).
     intro_attempted_at: Mapped[datetime | None]
+    intro_in_flight_until: Mapped[datetime | None]
     intro_sent_at: Mapped[datetime | None]
     intro_ts: Mapped[str | None] = mapped_column(String(32))
     failed_at: Mapped[datetime | None]
     failed_error: Mapped[str | None] = mapped_column(String(64))
     followup_attempted_at: Mapped[datetime | None]
+    followup_in_flight_until: Mapped[datetime | None]
     followup_sent_at: Mapped[datetime | None]
     followup_ts: Mapped[str | None] = mapped_column(String(32))
     # Slack refused the follow-up for good (e.g. the group DM is gone); not tried again.

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import fold
 from bot.db.models import Library
+from bot.db.upsert import insert_missing, read_back
 from bot.errors import UserFacingError
 from bot.i18n import N_
 
@@ -123,23 +124,38 @@ async def add_library(
     if index is None:
         index = await _index(session, team_id)
     existing = index.get(fold(name_sv))
-    if existing is not None:
-        existing.name_sv = name_sv
-        existing.name_fi = name_fi_clean or existing.name_fi
-        existing.municipality = municipality_clean or existing.municipality
-        existing.curated = True
-        return existing, False
-    library = Library(
-        team_id=team_id,
-        name_sv=name_sv,
-        name_fi=name_fi_clean,
-        municipality=municipality_clean,
-        curated=True,
+    if existing is None:
+        new = await insert_missing(
+            session,
+            Library,
+            {
+                "team_id": team_id,
+                "name_sv": name_sv,
+                "name_fi": name_fi_clean,
+                "municipality": municipality_clean,
+                "curated": True,
+            },
+            key=("team_id", "name_sv"),
+        )
+        existing = await _exact(session, team_id, name_sv)
+        index[fold(name_sv)] = existing
+        if new:
+            return existing, True
+    existing.name_sv = name_sv
+    existing.name_fi = name_fi_clean or existing.name_fi
+    existing.municipality = municipality_clean or existing.municipality
+    existing.curated = True
+    return existing, False
+
+
+async def _exact(session: AsyncSession, team_id: str, name_sv: str) -> Library:
+    """The library stored with exactly this Swedish name (it must exist)."""
+    library = await session.scalar(
+        read_back(select(Library).where(Library.team_id == team_id, Library.name_sv == name_sv))
     )
-    session.add(library)
-    await session.flush()
-    index[fold(name_sv)] = library
-    return library, True
+    if library is None:
+        raise LookupError(f"library {name_sv!r} vanished")
+    return library
 
 
 async def _index(session: AsyncSession, team_id: str) -> dict[str, Library]:
@@ -162,10 +178,14 @@ async def library_for_typed_name(session: AsyncSession, team_id: str, name: str)
     existing = await find_library(session, team_id, name)
     if existing is not None:
         return existing
-    library = Library(team_id=team_id, name_sv=name, curated=False)
-    session.add(library)
-    await session.flush()
-    return library
+    # Colleagues may type the same new name at the same moment: one row, everyone keeps it.
+    await insert_missing(
+        session,
+        Library,
+        {"team_id": team_id, "name_sv": name, "curated": False},
+        key=("team_id", "name_sv"),
+    )
+    return await _exact(session, team_id, name)
 
 
 def parse_library_csv(text: str) -> tuple[list[LibraryRow], list[CsvProblem]]:

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Member, Workspace
+from bot.db.upsert import insert_missing, read_back
 from bot.i18n import resolve_locale
 
 
@@ -25,25 +25,24 @@ async def get_or_create_member(session: AsyncSession, team_id: str, user_id: str
         return member
     # Two requests of someone new can run at once (a click and an event): one inserts, the
     # other finds the row.
-    try:
-        async with session.begin_nested():
-            member = Member(team_id=team_id, user_id=user_id)
-            session.add(member)
-            await session.flush()
-    except IntegrityError:
-        found = await get_member(session, team_id, user_id)
-        if found is None:
-            raise
-        return found
-    return member
+    await insert_missing(
+        session, Member, {"team_id": team_id, "user_id": user_id}, key=("team_id", "user_id")
+    )
+    found = await session.scalar(
+        read_back(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+    )
+    if found is None:
+        raise LookupError(f"member {user_id} vanished")
+    return found
 
 
 async def ensure_workspace(session: AsyncSession, team_id: str) -> Workspace:
     workspace = await session.get(Workspace, team_id)
     if workspace is None:
-        workspace = Workspace(team_id=team_id)
-        session.add(workspace)
-        await session.flush()
+        await insert_missing(session, Workspace, {"team_id": team_id}, key=("team_id",))
+        workspace = await session.get(Workspace, team_id, populate_existing=True)
+        if workspace is None:
+            raise LookupError(f"workspace {team_id} vanished")
     return workspace
 
 

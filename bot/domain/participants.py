@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
 from bot.db.models import Member
+from bot.db.upsert import insert_missing, read_back
 from bot.errors import UserFacingError
 from bot.i18n import N_
 
@@ -136,21 +137,37 @@ async def participants_by_user(
 async def _upsert(
     session: AsyncSession, program: CoffeeProgram, user_id: str, now: datetime
 ) -> tuple[CoffeeParticipant, str | None]:
-    """The participant row (created if missing) and its status before this change."""
-    row = await get_participant(session, program.id, user_id)
-    if row is None:
-        row = CoffeeParticipant(
-            team_id=program.team_id,
-            program_id=program.id,
-            user_id=user_id,
-            status=ACTIVE,
-            joined_at=now,
-            updated_at=now,
+    """The participant row (created if missing), locked for this transaction, and its status
+    before this change (None: this call created it).
+
+    The same person's requests can run at once (a double click, a command sent twice): the
+    row is inserted if missing and then read back locked, so the second request waits for the
+    first and sees what it stored ("already in") instead of failing on the unique key.
+    """
+    created = await insert_missing(
+        session,
+        CoffeeParticipant,
+        {
+            "team_id": program.team_id,
+            "program_id": program.id,
+            "user_id": user_id,
+            "status": ACTIVE,
+            "joined_at": now,
+            "updated_at": now,
+        },
+        key=("program_id", "user_id"),
+    )
+    row = await session.scalar(
+        read_back(
+            select(CoffeeParticipant).where(
+                CoffeeParticipant.program_id == program.id, CoffeeParticipant.user_id == user_id
+            ),
+            lock=True,
         )
-        session.add(row)
-        await session.flush()
-        return row, None
-    return row, row.status
+    )
+    if row is None:
+        raise LookupError(f"participant {user_id} of program {program.id} vanished")
+    return row, None if created else row.status
 
 
 async def set_active(
@@ -194,19 +211,23 @@ async def ensure_participants(
 ) -> None:
     """Create an active row for everyone in `user_ids` who has none (first seen in a round)."""
     known = set(await participants_by_user(session, program.id))
-    for user_id in dict.fromkeys(user_ids):
-        if user_id not in known:
-            session.add(
-                CoffeeParticipant(
-                    team_id=program.team_id,
-                    program_id=program.id,
-                    user_id=user_id,
-                    status=ACTIVE,
-                    joined_at=now,
-                    updated_at=now,
-                )
-            )
-    await session.flush()
+    await insert_missing(
+        session,
+        CoffeeParticipant,
+        [
+            {
+                "team_id": program.team_id,
+                "program_id": program.id,
+                "user_id": user_id,
+                "status": ACTIVE,
+                "joined_at": now,
+                "updated_at": now,
+            }
+            for user_id in dict.fromkeys(user_ids)
+            if user_id not in known
+        ],
+        key=("program_id", "user_id"),
+    )
 
 
 async def end_finished_pauses(session: AsyncSession, today: date, now: datetime) -> int:

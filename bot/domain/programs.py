@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.coffee_models import CoffeeProgram, CoffeeRound
+from bot.db.upsert import insert_missing, read_back
 from bot.domain.schedule import Schedule, ScheduleArgs, Slot, anchor_for, next_slot
 from bot.errors import UserFacingError
 from bot.i18n import N_
@@ -55,37 +56,68 @@ async def start_program(
     """Make the channel a program (or restart a stopped one).
 
     Returns the program and what happened: "created", "restarted" or "running" (already on).
+    Safe when the command comes many times at once: exactly one of them creates (or restarts)
+    the program, the others find it running.
     """
     program = await program_in_channel(session, team_id, channel_id)
     if program is not None and program.active:
         return program, "running"
     if program is None:
-        program = CoffeeProgram(
-            team_id=team_id,
-            channel_id=channel_id,
-            weekday=DEFAULT_WEEKDAY,
-            hour=DEFAULT_HOUR,
-            minute=DEFAULT_MINUTE,
-            interval_weeks=DEFAULT_INTERVAL_WEEKS,
-            group_size=DEFAULT_GROUP_SIZE,
-            tz=tz,
-            anchor_week=anchor_for(DEFAULT_WEEKDAY, DEFAULT_HOUR, DEFAULT_MINUTE, tz, now),
+        created = await insert_missing(
+            session,
+            CoffeeProgram,
+            {
+                "team_id": team_id,
+                "channel_id": channel_id,
+                "weekday": DEFAULT_WEEKDAY,
+                "hour": DEFAULT_HOUR,
+                "minute": DEFAULT_MINUTE,
+                "interval_weeks": DEFAULT_INTERVAL_WEEKS,
+                "group_size": DEFAULT_GROUP_SIZE,
+                "tz": tz,
+                "anchor_week": anchor_for(DEFAULT_WEEKDAY, DEFAULT_HOUR, DEFAULT_MINUTE, tz, now),
+                "schedule_set_at": now,
+                "created_by": user_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+            key=("team_id", "channel_id"),
+        )
+        program = await _read_back(session, team_id, channel_id)
+        if created:
+            return program, "created"
+        if program.active:
+            return program, "running"
+    # Restarted by the one request that finds it stopped (the row decides, not what we read).
+    restarted = await session.execute(
+        update(CoffeeProgram)
+        .where(CoffeeProgram.id == program.id, CoffeeProgram.active.is_(False))
+        .values(
+            active=True,
+            stopped_at=None,
+            stopped_by=None,
+            # The schedule starts over from now: no round counts as missed while it was stopped.
+            anchor_week=anchor_for(program.weekday, program.hour, program.minute, program.tz, now),
             schedule_set_at=now,
-            created_by=user_id,
-            created_at=now,
             updated_at=now,
         )
-        session.add(program)
-        await session.flush()
-        return program, "created"
-    program.active = True
-    program.stopped_at = None
-    program.stopped_by = None
-    # The schedule starts over from now: no round counts as missed while it was stopped.
-    program.anchor_week = anchor_for(program.weekday, program.hour, program.minute, program.tz, now)
-    program.schedule_set_at = now
-    program.updated_at = now
-    return program, "restarted"
+        .execution_options(synchronize_session=False)
+    )
+    program = await _read_back(session, team_id, channel_id)
+    return program, "restarted" if int(getattr(restarted, "rowcount", 0) or 0) == 1 else "running"
+
+
+async def _read_back(session: AsyncSession, team_id: str, channel_id: str) -> CoffeeProgram:
+    program = await session.scalar(
+        read_back(
+            select(CoffeeProgram).where(
+                CoffeeProgram.team_id == team_id, CoffeeProgram.channel_id == channel_id
+            )
+        )
+    )
+    if program is None:
+        raise LookupError(f"program in {channel_id} vanished")
+    return program
 
 
 def stop_program(program: CoffeeProgram, user_id: str, now: datetime) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -271,10 +272,17 @@ async def set_conversation(session: AsyncSession, group_id: int, conversation_id
     )
 
 
-async def mark_intro_attempt(session: AsyncSession, group_id: int, now: datetime) -> None:
-    await session.execute(
-        update(CoffeeGroup).where(CoffeeGroup.id == group_id).values(intro_attempted_at=now)
-    )
+async def mark_intro_attempt(
+    session: AsyncSession, group_id: int, now: datetime, in_flight_until: datetime | None = None
+) -> None:
+    """An intro is about to be posted: the first attempt's time stays (a retry keeps it), and
+    this post may still land until `in_flight_until`."""
+    values: dict[str, Any] = {
+        "intro_attempted_at": func.coalesce(CoffeeGroup.intro_attempted_at, now)
+    }
+    if in_flight_until is not None:
+        values["intro_in_flight_until"] = in_flight_until
+    await session.execute(update(CoffeeGroup).where(CoffeeGroup.id == group_id).values(**values))
 
 
 async def mark_intro_sent(session: AsyncSession, group_id: int, ts: str, now: datetime) -> None:
@@ -398,10 +406,16 @@ async def followups_due(
     )
 
 
-async def mark_followup_attempt(session: AsyncSession, group_id: int, now: datetime) -> None:
-    await session.execute(
-        update(CoffeeGroup).where(CoffeeGroup.id == group_id).values(followup_attempted_at=now)
-    )
+async def mark_followup_attempt(
+    session: AsyncSession, group_id: int, now: datetime, in_flight_until: datetime | None = None
+) -> None:
+    """Like `mark_intro_attempt`, for the follow-up."""
+    values: dict[str, Any] = {
+        "followup_attempted_at": func.coalesce(CoffeeGroup.followup_attempted_at, now)
+    }
+    if in_flight_until is not None:
+        values["followup_in_flight_until"] = in_flight_until
+    await session.execute(update(CoffeeGroup).where(CoffeeGroup.id == group_id).values(**values))
 
 
 async def mark_followup_sent(session: AsyncSession, group_id: int, ts: str, now: datetime) -> None:

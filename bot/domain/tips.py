@@ -25,6 +25,7 @@ from bot.db.tips_models import (
     TipsSettings,
     TipStatus,
 )
+from bot.db.upsert import insert_missing, read_back
 from bot.i18n import N_, all_translators
 
 TITLE_MAX = 150
@@ -626,23 +627,39 @@ async def get_settings(session: AsyncSession, team_id: str) -> TipsSettings | No
 
 
 async def _settings_for_update(session: AsyncSession, team_id: str, now: datetime) -> TipsSettings:
-    settings = await session.get(TipsSettings, team_id)
+    """The workspace's settings row (created if missing), locked until the transaction ends:
+    admins' commands that change it run one after the other, each seeing what the last set."""
+    await insert_missing(
+        session, TipsSettings, {"team_id": team_id, "updated_at": now}, key=("team_id",)
+    )
+    settings = await session.scalar(
+        read_back(select(TipsSettings).where(TipsSettings.team_id == team_id), lock=True)
+    )
     if settings is None:
-        settings = TipsSettings(team_id=team_id, updated_at=now)
-        session.add(settings)
+        raise LookupError(f"tips settings of {team_id} vanished")
     settings.updated_at = now
     return settings
 
 
+@dataclass(frozen=True)
+class SettingChange:
+    """The settings after a change, and whether this change is what set them (False: they
+    were so already, e.g. the same command a second time): only a change is announced."""
+
+    settings: TipsSettings
+    changed: bool
+
+
 async def set_review_channel(
     session: AsyncSession, team_id: str, channel_id: str, *, by: str, now: datetime
-) -> TipsSettings:
+) -> SettingChange:
     settings = await _settings_for_update(session, team_id, now)
+    changed = settings.review_channel != channel_id
     settings.review_channel = channel_id
     settings.review_set_by = by
     settings.review_set_at = now
     await session.flush()
-    return settings
+    return SettingChange(settings, changed)
 
 
 async def set_digest(
@@ -655,9 +672,10 @@ async def set_digest(
     weekday: int | None = None,
     hour: int | None = None,
     minute: int | None = None,
-) -> TipsSettings:
+) -> SettingChange:
     """Set (or with channel_id=None stop) the weekly digest; unchanged slot parts stay."""
     settings = await _settings_for_update(session, team_id, now)
+    before = _digest_of(settings)
     settings.digest_channel = channel_id
     settings.digest_set_by = by
     settings.digest_set_at = now
@@ -673,4 +691,13 @@ async def set_digest(
         settings.digest_hour = hour
         settings.digest_minute = minute or 0
     await session.flush()
-    return settings
+    return SettingChange(settings, _digest_of(settings) != before)
+
+
+def _digest_of(settings: TipsSettings) -> tuple[str | None, int | None, int | None, int | None]:
+    return (
+        settings.digest_channel,
+        settings.digest_weekday,
+        settings.digest_hour,
+        settings.digest_minute,
+    )

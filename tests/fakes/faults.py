@@ -13,6 +13,13 @@ faults every run; the odds are the same when several processes share the fake. `
 pins a fault on given calls, e.g. ``{("chat.postMessage", 5): STORED_THEN_500}``, for a test
 that must meet a case whatever the dice say. ``injected`` lists every fault, in order.
 
+A *late landing* (``LATE_LANDING``, only when forced) is a post Slack stores after the client
+gave up: the fake never answers the request; once the client has closed the connection (its
+HTTP timeout passed, or its process died), the message is stored — at once
+(``late_landing="after_give_up"``), or when the test calls :meth:`Faults.land_late`
+(``late_landing="held"``, so a test can let a restarted bot look first), or never
+(:meth:`Faults.drop_late`). ``late`` lists them; ``in_flight`` is set when one has arrived.
+
 Faults apply to ``/api/<method>`` only (not to upload URLs or response URLs), and only
 to the methods in ``methods`` when that is given. They come before the fake's own checks
 (authentication, arguments) except for the stored-then-500 kind, which needs a successful call.
@@ -20,13 +27,14 @@ to the methods in ``methods`` when that is given. They come before the fake's ow
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.slack_api import Call, SlackError
+from tests.fakes.slack_api import Call, NoAnswer, SlackError
 
 JSON = dict[str, Any]
 Dispatch = Callable[[Call, dict[str, str]], JSON]
@@ -34,7 +42,32 @@ Dispatch = Callable[[Call, dict[str, str]], JSON]
 RATE_LIMITED = "ratelimited"  # HTTP 429 with Retry-After, nothing done
 SERVER_ERROR = "server_error"  # HTTP 500 before anything was done
 STORED_THEN_500 = "stored_then_500"  # the call took effect, the answer is still a 500
-KINDS = (RATE_LIMITED, SERVER_ERROR, STORED_THEN_500)
+LATE_LANDING = "late_landing"  # no answer; the call takes effect after the client gave up
+KINDS = (RATE_LIMITED, SERVER_ERROR, STORED_THEN_500, LATE_LANDING)
+LANDINGS = ("after_give_up", "held")
+
+
+@dataclass
+class LatePost:
+    """A call that met LATE_LANDING: `landed` once it took effect, `dropped` if it never will."""
+
+    call: Call
+    index: int
+    land_now: Callable[[], JSON] = field(repr=False)
+    client_gone: bool = False
+    landed: bool = False
+    dropped: bool = False
+    response: JSON | None = field(default=None, repr=False)
+
+    def land(self) -> None:
+        if self.landed or self.dropped:
+            return
+        self.landed = True
+        try:
+            self.response = self.land_now()
+        except SlackError as exc:
+            self.response = exc.body()
+        self.call.response = self.response
 
 
 @dataclass(frozen=True)
@@ -74,6 +107,7 @@ class Faults:
         methods: Collection[str] | None = None,
         stored_methods: Collection[str] = ("chat.postMessage",),
         forced: Mapping[tuple[str, int], str] | None = None,
+        late_landing: str = "after_give_up",
     ) -> None:
         if not 0 <= rate_limited + server_errors <= 1:
             raise ValueError("rate_limited + server_errors must be between 0 and 1")
@@ -88,6 +122,12 @@ class Faults:
         self.methods = frozenset(methods) if methods is not None else None
         self.stored_methods = frozenset(stored_methods)
         self.forced = dict(forced or {})
+        if late_landing not in LANDINGS:
+            raise ValueError(f"late_landing must be one of {LANDINGS}")
+        self.late_landing = late_landing
+        self.late: list[LatePost] = []
+        #: Set when a late-landing call has arrived (the client is waiting for an answer).
+        self.in_flight = asyncio.Event()
         self.enabled = True
         self.injected: list[Injected] = []
         self._seen: Counter[str] = Counter()
@@ -95,6 +135,20 @@ class Faults:
     def stored_then_500(self, call: Call) -> bool:
         """Whether the fake stored what `call` asked for and still answered 500."""
         return any(f.call is call for f in self.injected if f.kind == STORED_THEN_500)
+
+    def land_late(self) -> int:
+        """Store every late post whose client has given up and that has not landed; how many."""
+        waiting = [p for p in self.late if p.client_gone and not (p.landed or p.dropped)]
+        for post in waiting:
+            post.land()
+        return len(waiting)
+
+    def drop_late(self) -> int:
+        """Late posts that have not landed never will (Slack lost them); how many."""
+        waiting = [p for p in self.late if not (p.landed or p.dropped)]
+        for post in waiting:
+            post.dropped = True
+        return len(waiting)
 
     def counts(self) -> Counter[str]:
         """How many faults of each kind were injected."""
@@ -131,6 +185,18 @@ class Faults:
             index, kind = self.decide(call.method)
             if kind is None:
                 return dispatch(call, headers)
+            if kind == LATE_LANDING:
+                self._record(kind, call, index, None)
+                post = LatePost(call, index, lambda: dispatch(call, headers))
+                self.late.append(post)
+                self.in_flight.set()
+
+                def after_give_up() -> None:
+                    post.client_gone = True
+                    if self.late_landing == "after_give_up":
+                        post.land()
+
+                raise NoAnswer(after_give_up)
             if kind == STORED_THEN_500:
                 body = dispatch(call, headers)  # a refusal (SlackError) goes out as it is
                 if not body.get("ok"):

@@ -12,11 +12,13 @@ without a handler answer ``fake_not_implemented`` (use :meth:`FakeSlack.stub`), 
 silent ``ok``.
 
 Deterministic: ids, ``ts`` values, hashes and trigger ids come from counters or from
-hashing their inputs; nothing sleeps.
+hashing their inputs; nothing sleeps (but a late-landing fault, ``faults.py``, waits for the
+client to give up).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import copy
@@ -137,6 +139,23 @@ class SlackError(Exception):
 
     def body(self) -> JSON:
         return {"ok": False, "error": self.error, **self.extra}
+
+
+class NoAnswer(Exception):
+    """Raised by a fault (``faults.py``, late landing): the fake sends no answer at all. Once
+    the client has given up (closed the connection: its timeout, or the process died),
+    ``after_give_up()`` runs, e.g. to store the message late."""
+
+    def __init__(self, after_give_up: Callable[[], None]) -> None:
+        super().__init__("no answer")
+        self.after_give_up = after_give_up
+
+
+async def _client_gone(request: web.Request, poll: float = 0.01) -> None:
+    """Return once the client has closed the request's connection."""
+    # aiohttp tells a handler of a hang-up by no event, only by the transport closing.
+    while request.transport is not None and not request.transport.is_closing():  # noqa: ASYNC110
+        await asyncio.sleep(poll)
 
 
 def _invalid_arguments(*messages: str) -> SlackError:
@@ -675,6 +694,13 @@ class FakeSlack:
             status = call.http_status
         except SlackError as exc:
             body, status = exc.body(), exc.status
+        except NoAnswer as silent:
+            await _client_gone(request)
+            silent.after_give_up()
+            call.http_status = 0
+            if call.response is None:
+                call.failed_with = "no_answer"
+            return web.Response(status=504)  # nobody is listening any more
         call.http_status = status
         call.response = body
         if not body.get("ok"):

@@ -1,0 +1,1 @@
+"""The hardening suite: concurrency, crashes and hostile input against the real app."""
