@@ -32,7 +32,10 @@ _ACK_AT_ONCE = frozenset({"block_actions", "shortcut", "message_action", "view_c
 def create_app(deps: Deps) -> AsyncApp:
     app = AsyncApp(
         client=deps.client,
-        signing_secret=deps.settings.slack_signing_secret.get(),
+        # Without a secret (Socket Mode) Bolt verifies nothing itself; bot.server then refuses
+        # every HTTP request to /slack/events.
+        signing_secret=deps.settings.slack_signing_secret.get() or None,
+        request_verification_enabled=bool(deps.settings.slack_signing_secret.get()),
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,

@@ -121,7 +121,7 @@ async def _post_in_channel(
 
 
 async def _start(req: CommandRequest) -> None:
-    if not req.channel_id.startswith(("C", "G")):
+    if req.in_direct_message or not req.channel_id.startswith(("C", "G")):
         raise UserFacingError(START_IN_CHANNEL)
     await req.ack()
     try:

@@ -44,6 +44,15 @@ class CommandRequest:
         return str(self.body.get("channel_id", ""))
 
     @property
+    def in_direct_message(self) -> bool:
+        """Typed in a DM or a group DM. Slack names those channels "directmessage" and
+        "mpdm-…"; the bot cannot look up a group DM it is not in (channel_not_found)."""
+        name = str(self.body.get("channel_name", ""))
+        return (
+            self.channel_id.startswith("D") or name == "directmessage" or name.startswith("mpdm-")
+        )
+
+    @property
     def trigger_id(self) -> str:
         return str(self.body.get("trigger_id", ""))
 

@@ -181,7 +181,11 @@ async def _usable_channel(req: CommandRequest) -> str:
         "I can't see this channel. In a private channel, invite me first "
         "(`/invite @Fika`), then type the command again."
     )
-    if not channel or channel.startswith("D"):
+    if (
+        not channel
+        or channel.startswith("D")
+        or (channel == req.channel_id and req.in_direct_message)
+    ):
         raise UserFacingError(N_("Type this command in the channel you want to use, not here."))
     try:
         info = (await req.client.conversations_info(channel=channel))["channel"]
