@@ -59,10 +59,28 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
     return type(exc).__name__, False
 
 
+async def _send(deps: Deps, method: str, args: dict[str, Any]) -> Any:
+    """One call; a post refused with `not_in_channel` in a public channel (the bot was removed
+    from the digest or review channel) joins it again and posts once more."""
+    try:
+        return await deps.client.api_call(method, json=args)
+    except SlackApiError as exc:
+        channel = str(args.get("channel") or "")
+        if not (
+            method == "chat.postMessage"
+            and exc.response.get("error") == "not_in_channel"
+            and channel.startswith("C")
+        ):
+            raise
+        log.info("rejoining %s to post there", channel)
+        await deps.client.conversations_join(channel=channel)
+        return await deps.client.api_call(method, json=args)
+
+
 async def call(deps: Deps, team_id: str, method: str, **args: Any) -> dict[str, Any] | None:
     """Call `method` now; on failure record it for retry and return None."""
     try:
-        resp = await deps.client.api_call(method, json=args)
+        resp = await _send(deps, method, args)
         return dict(resp.data) if isinstance(resp.data, dict) else {}
     except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
         error, permanent = _describe(exc)
@@ -114,7 +132,7 @@ async def retry_due(deps: Deps, limit: int = 50) -> int:
             if row is None:
                 continue
             try:
-                await deps.client.api_call(row.method, json=row.args)
+                await _send(deps, row.method, dict(row.args))
             except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
                 error, permanent = _describe(exc)
                 row.attempts += 1

@@ -293,3 +293,48 @@ async def test_setup_typed_in_a_group_dm_says_where_to_type_it(
     }[command]
     assert t(wanted) in shown, shown
     assert "invite" not in shown.lower() and "bjud in" not in shown.lower()
+
+
+async def test_users_info_is_paced_like_the_other_methods(deps: Any, fake_slack: Any) -> None:
+    """users.info is in bot/pacing.py's table; every lookup now takes its place there."""
+    from dataclasses import replace as _replace
+
+    from bot.directory import ensure_member
+    from bot.pacing import MethodLimit, Pacer, Window
+
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    pacer = Pacer({"users.info": MethodLimit(Window(2, 60.0))}, clock=lambda: now[0], sleep=sleep)
+    paced = _replace(deps, pacer=pacer)
+    starts = []
+    for i in range(5):
+        user = f"U0PACE{i}"
+        fake_slack.add_user(user, name=f"pace{i}")
+        await ensure_member(paced, TEAM_ID, user)
+        starts.append(now[0])
+    assert len(fake_slack.calls_to("users.info")) == 5
+    assert starts == [0.0, 0.0, 60.0, 60.0, 120.0]  # two a minute, as the table says
+
+
+async def test_the_digest_rejoins_its_channel_after_being_removed(
+    running_app: RunningApp, clock: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from jobs import digest as digest_job
+    from tests.tips_support import DIGEST, add_tip, setup_digest, text_of
+    from tests.tips_support import workspace as tips_workspace
+
+    app = running_app
+    tips_workspace(app)
+    await setup_digest(app)
+    app.fake.channel(DIGEST).members.remove(app.fake.bot_user_id)  # someone removed the bot
+    await add_tip(app.deps, title="Efter att boten togs bort", decided_at=app.deps.now())
+    clock.set(datetime(2026, 12, 7, 6, 0, tzinfo=UTC))
+    await digest_job.run(app.deps)
+    posts = app.fake.messages(DIGEST)
+    assert posts and "Efter att boten togs bort" in text_of(posts[-1]["blocks"])
+    assert app.fake.calls_to("conversations.join")[-1].args["channel"] == DIGEST

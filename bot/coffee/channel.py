@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.models import Member
 from bot.deps import Deps
-from bot.directory import ensure_member
+from bot.directory import ensure_member, users_info
 from bot.domain.members import apply_slack_profile, get_or_create_member, member_locale
 from bot.domain.participants import SLACKBOT, filter_pool, participants_by_user
 from bot.domain.rounds import PoolPerson
@@ -86,7 +86,7 @@ async def _store_if_active(deps: Deps, team_id: str, user_id: str) -> None:
     deactivated (a deactivated person is never paired, and someone forgotten on request stays
     forgotten while Slack still lists them in the channel)."""
     try:
-        resp = await deps.client.users_info(user=user_id, include_locale=True)
+        resp = await users_info(deps, user_id)
     except SlackApiError as e:
         log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
         await ensure_member(deps, team_id, user_id)
