@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LOCALES
+from bot.dates import local, start_of_day, start_of_next_day
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.tips_models import Tip, TipStatus
 from bot.domain.coffee_stats import coffee_stats
@@ -179,7 +180,7 @@ async def coffee_cards(
                     for m in group.members
                     if m.user_id != user_id
                 )
-                group_day = round_.scheduled_for.astimezone(ZoneInfo(program.tz)).date()
+                group_day = local(round_.scheduled_for, ZoneInfo(program.tz)).date()
                 conversation_id = group.conversation_id
         nxt = await next_round(session, program, now) if state != LEFT else None
         cards.append(
@@ -304,9 +305,7 @@ class Figures:
 
 def _year_bounds(year: int, tz: str) -> tuple[datetime, datetime]:
     zone = ZoneInfo(tz)
-    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone).astimezone(UTC)
-    return start, end
+    return start_of_day(date(year, 1, 1), zone), start_of_next_day(date(year, 12, 31), zone)
 
 
 async def year_figures(session: AsyncSession, team_id: str, year: int, tz: str) -> Figures:

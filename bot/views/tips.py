@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates import local
 from bot.db.models import Library
 from bot.db.tips_models import Tip, TipSource, TipStatus
 from bot.domain.tip_search import SearchResult
@@ -127,8 +128,8 @@ def link_mrkdwn(url: str | None, label: str | None = None) -> str:
 def _day_time(t: Translator, value: datetime | None, tz: ZoneInfo) -> str:
     if value is None:
         return ""
-    local = value.astimezone(tz)
-    return f"{t.date(local.date(), 'medium')} {t.time(local)}"
+    shown = local(value, tz)
+    return f"{t.date(shown.date(), 'medium')} {t.time(shown)}"
 
 
 def source_text(t: Translator, tip: Tip) -> str:
