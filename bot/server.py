@@ -93,19 +93,43 @@ def _ids_fit(body: dict[str, Any]) -> bool:
     )
 
 
-def drop_nul(value: Any) -> Any:
-    """The same JSON without NUL characters in any string (in place for dicts and lists).
+MAX_BODY_DEPTH = 64  # Slack's deepest payloads (rich text in a view's blocks) nest ~12 levels
 
+
+def sanitized(body: Any) -> bool:
+    """Drops NUL characters from every string of a parsed body, keys included (in place), and
+    says whether its nesting stays within MAX_BODY_DEPTH; False leaves the body half cleaned,
+    to be refused.
+
+    Iterative, with its own stack, so no depth of nesting can exhaust Python's (a recursive
+    walk over arrays nested 600–900 deep raised RecursionError outside any handler: HTTP 500).
     Slack's text never carries NUL, PostgreSQL cannot store it in text, and it shows as
     nothing: a NUL in a signed body is dropped rather than let fail a handler deep down."""
-    if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
-    if isinstance(value, dict):
-        for key in list(value):
-            value[key] = drop_nul(value[key])
-    elif isinstance(value, list):
-        value[:] = [drop_nul(item) for item in value]
-    return value
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_BODY_DEPTH:
+            return False
+        if isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if isinstance(key, str) and "\x00" in key:
+                    del node[key]
+                    key = key.replace("\x00", "")
+                    node[key] = value
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        node[key] = value.replace("\x00", "")
+                elif isinstance(value, dict | list):
+                    stack.append((value, depth + 1))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        node[index] = value.replace("\x00", "")
+                elif isinstance(value, dict | list):
+                    stack.append((value, depth + 1))
+    return True
 
 
 def well_formed(body: dict[str, Any]) -> bool:
@@ -204,9 +228,12 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
         except Exception as exc:  # any parse failure of a signed body is the sender's fault
             log.info("malformed Slack request rejected: %s", type(exc).__name__)
             return web.Response(status=400, text="malformed request")
-        if not isinstance(bolt_request.body, dict) or not well_formed(bolt_request.body):
+        # Depth first: nothing below (well_formed, Bolt, a listener) meets a body nested deeper
+        # than Slack's own.
+        if not isinstance(bolt_request.body, dict) or not sanitized(bolt_request.body):
             return web.Response(status=400, text="malformed request")
-        drop_nul(bolt_request.body)
+        if not well_formed(bolt_request.body):
+            return web.Response(status=400, text="malformed request")
         try:
             bolt_response = await bolt.async_dispatch(bolt_request)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -27,7 +27,7 @@ from bot.domain.schedule import local_today
 from bot.domain.tips import Page, latest_page, mine_page
 from bot.errors import UserFacingError
 from bot.i18n import N_
-from bot.slack_values import to_offset
+from bot.slack_values import object_or_empty, to_offset
 
 # Not taking part: no stored row, and not in the program's channel.
 OUT = "out"
@@ -59,12 +59,7 @@ class HomePages:
     @classmethod
     def decode(cls, text: object) -> HomePages:
         """Whatever came back from Slack (or was crafted): unknown parts read as 0."""
-        try:
-            data = json.loads(str(text or "{}"))
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
+        data = object_or_empty(text)
         return cls(*(_offset(data.get(key)) for key in LISTS))
 
     def moved(self, which: object, offset: object) -> HomePages:
@@ -87,11 +82,8 @@ def page_value(which: str, offset: int) -> str:
 
 
 def parse_page_value(value: object) -> tuple[str | None, int]:
-    try:
-        data = json.loads(str(value or "{}"))
-    except ValueError:
-        return None, 0
-    if not isinstance(data, dict) or data.get("k") not in LISTS:
+    data = object_or_empty(value)
+    if data.get("k") not in LISTS:
         return None, 0
     return str(data["k"]), _offset(data.get("o"))
 

@@ -30,7 +30,7 @@ from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import HomeAction, HomeBlock, HomeView, TipAction
 from bot.slack_text import channel_link, escape, mention, truncate
-from bot.slack_values import to_offset
+from bot.slack_values import object_or_empty, to_offset
 from bot.views.coffee import button, context, header, schedule_phrase, section, size_phrase, when
 from bot.views.coffee_modals import CHAT_LANGUAGES
 from bot.views.tips import STATUS_EMOJI, category_name, esc, review_list_blocks
@@ -413,13 +413,7 @@ def review_modal(
 
 def review_list_state(view: object) -> tuple[int, str | None]:
     """(offset, the reviewer it was opened for) of a review list modal; (0, None) if odd."""
-    meta = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        data = json.loads(str(meta or "{}"))
-    except ValueError:
-        return 0, None
-    if not isinstance(data, dict):
-        return 0, None
+    data = object_or_empty(view.get("private_metadata") if isinstance(view, dict) else None)
     owner = data.get("u")
     return to_offset(data.get("o")) or 0, owner if isinstance(owner, str) else None
 

@@ -35,6 +35,7 @@ from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.slack_text import escape, escape_within, truncate, truncate_mrkdwn
+from bot.slack_values import object_or_empty
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -346,12 +347,9 @@ def encode_metadata(data: Mapping[str, Any]) -> str:
     return text
 
 
-def decode_metadata(text: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def decode_metadata(text: object) -> dict[str, Any]:
+    """A form's metadata; anything we could not have written reads as none ({})."""
+    return object_or_empty(text)
 
 
 def edit_modal(t: Translator, tip: Tip, metadata: Mapping[str, Any]) -> View:
