@@ -193,6 +193,15 @@ slack_shaped = st.fixed_dictionaries(
     optional={key: json_values for key in SLACK_KEYS[1:]},
 )
 
+EVENT_WITH = (
+    '{"type":"event_callback","team_id":"T0FIKA","event_id":"Ev1",'
+    '"event":{"type":"app_mention","user":"U01AINO","channel":"CFIKA","text":"hej"},"x":%s}'
+)
+CLICK_WITH = (
+    '{"type":"block_actions","user":{"id":"U01AINO"},"team":{"id":"T0FIKA"},"trigger_id":"1.2",'
+    '"actions":[{"action_id":"tip_list_page","block_id":"b","value":"{}"}],"state":%s}'
+)
+
 bodies = st.one_of(
     st.tuples(st.binary(max_size=300), st.sampled_from(CONTENT_TYPES)),
     st.tuples(json_values.map(lambda v: json.dumps(v).encode()), st.sampled_from(CONTENT_TYPES)),
@@ -204,6 +213,23 @@ bodies = st.one_of(
         st.just(FORM),
     ),
     st.tuples(deep_text.map(str.encode), st.sampled_from([JSON_CONTENT, FORM])),
+    # Nesting of any depth inside a body of Slack's shape (an event, a click's payload).
+    st.tuples(
+        st.builds(
+            lambda n, kind: (EVENT_WITH % nested_json(n, kind)).encode(),
+            st.integers(1, 3000),
+            st.sampled_from("[{"),
+        ),
+        st.just(JSON_CONTENT),
+    ),
+    st.tuples(
+        st.builds(
+            lambda n, kind: urlencode({"payload": CLICK_WITH % nested_json(n, kind)}).encode(),
+            st.integers(1, 3000),
+            st.sampled_from("[{"),
+        ),
+        st.just(FORM),
+    ),
     # Form fields of any name and value (a slash command's shape, or not).
     st.tuples(
         st.dictionaries(
