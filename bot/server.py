@@ -140,6 +140,15 @@ def well_formed(body: dict[str, Any]) -> bool:
     """
     if not body or not _ids_fit(body):
         return False
+    # Bolt's own middleware reads these whatever the type: an event is an object, the
+    # authorizations a list of objects.
+    if "event" in body and not isinstance(body["event"], dict):
+        return False
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(map(_is_dict, authorizations))
+    ):
+        return False
     kind = body.get("type")
     if kind is None:
         return True  # a slash command (form fields are strings) or an SSL check
