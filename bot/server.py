@@ -7,6 +7,7 @@ import hmac
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -203,8 +204,16 @@ def _too_large() -> web.Response:
     return response
 
 
-def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
-    """`bolt=None` serves only /healthz (Socket Mode still wants a probe for the orchestrator)."""
+def make_web_app(
+    bolt: AsyncApp | None, deps: Deps, *, connected: Callable[[], bool] | None = None
+) -> web.Application:
+    """`bolt=None` serves only the probes (Socket Mode still wants them for the orchestrator).
+
+    /healthz is liveness: 200 while the process works and the database answers, also while
+    Socket Mode is still connecting to Slack (`connected` says whether it has). /readyz is
+    readiness: 503 "connecting" until then, so an orchestrator waits instead of killing a pod
+    that is only waiting for Slack. Over HTTP both mean the same.
+    """
     secret = deps.settings.slack_signing_secret.get().encode()
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -256,13 +265,26 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
                 response.headers[name] = value
         return response
 
+    def slack() -> dict[str, str]:
+        if connected is None:
+            return {}
+        return {"slack": "connected" if connected() else "connecting"}
+
     async def healthz(_request: web.Request) -> web.Response:
         if await ping(deps.engine):
-            return web.json_response({"status": "ok"})
-        return web.json_response({"status": "database unreachable"}, status=503)
+            return web.json_response({"status": "ok", **slack()})
+        return web.json_response({"status": "database unreachable", **slack()}, status=503)
+
+    async def readyz(_request: web.Request) -> web.Response:
+        if not await ping(deps.engine):
+            return web.json_response({"status": "database unreachable", **slack()}, status=503)
+        if connected is not None and not connected():
+            return web.json_response({"status": "connecting", **slack()}, status=503)
+        return web.json_response({"status": "ok", **slack()})
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
     if bolt is not None:
         web_app.router.add_post("/slack/events", slack_events)
     return web_app
