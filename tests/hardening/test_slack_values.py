@@ -63,7 +63,7 @@ async def test_a_tip_form_with_deep_metadata_stays_open_and_says_so(
     caplog.set_level(logging.WARNING)
     app = running_app
     before = len(await tips.tips_in_db(app.deps))
-    for user, locale in ((tips.AUTHOR, "sv"), ("U01AINO", "fi")):
+    for user, locale in ((tips.AUTHOR, "fi"), ("U02BO", "sv")):
         view = await tips.open_form(app, user_id=user)
         for metadata in DEEP:
             forged = {**view, "private_metadata": metadata}
