@@ -75,9 +75,11 @@ class Tally:
         self.statuses: Counter[int] = Counter()
         self.errors_logged = 0
 
-    def saw(self, status: int) -> None:
+    def saw(self, status: int | None = None) -> None:
+        """One input tried; `status` is the HTTP answer (None for a parser called directly)."""
         self.inputs += 1
-        self.statuses[status] += 1
+        if status is not None:
+            self.statuses[status] += 1
 
     def write(self) -> None:
         where = os.environ.get("FIKA_HARDENING_TALLY")

@@ -106,7 +106,17 @@ range_text = st.builds(
 argument_text = st.one_of(any_text, day_text, range_text, st.sampled_from(["9" * 5000, "٣", "²"]))
 
 
+PARSERS = Tally("parsers")  # every direct call below, written once the module is done
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_parser_tally() -> Iterator[None]:
+    yield
+    PARSERS.write()
+
+
 def _refuses_only_politely(fn: Any, *args: Any) -> None:
+    PARSERS.saw()
     try:
         fn(*args)
     except UserFacingError as exc:
@@ -116,6 +126,7 @@ def _refuses_only_politely(fn: Any, *args: Any) -> None:
 @deterministic(examples(300))
 @given(value=st.one_of(slack_values, json_values))
 def test_value_and_metadata_readers_never_raise(value: Any) -> None:
+    PARSERS.inputs += 7
     decoded = decode_object(value)
     assert isinstance(decoded, dict | Unreadable)
     HomePages.decode(value)
@@ -142,6 +153,7 @@ def test_argument_parsers_only_refuse_with_a_message(text: str, words: list[str]
         _refuses_only_politely(fn, *args)
     with contextlib.suppress(ValueError):  # its documented refusal: the word not understood
         tip_digest.parse_schedule(words)
+    PARSERS.inputs += 5
     for commands in (FIKA, TIPS):
         commands.parse(text)
         commands.parse(" ".join(words))
@@ -157,6 +169,7 @@ def test_argument_parsers_only_refuse_with_a_message(text: str, words: list[str]
     )
 )
 def test_the_shape_check_and_sanitizer_never_raise(body: dict[str, Any]) -> None:
+    PARSERS.inputs += 1
     if sanitized(body):
         well_formed(body)
 
@@ -167,6 +180,7 @@ ZONES = ["UTC", "Europe/Helsinki", "Pacific/Kiritimati", "Pacific/Niue", "Americ
 @deterministic(examples(200))
 @given(day=st.dates(), instant=st.datetimes(), zone=st.sampled_from(ZONES))
 def test_date_helpers_hold_over_the_whole_calendar(day: date, instant: datetime, zone: str) -> None:
+    PARSERS.inputs += 1
     tz = ZoneInfo(zone)
     assert start_of_day(day, tz) < start_of_next_day(day, tz)
     local(instant.replace(tzinfo=UTC), tz)
@@ -216,6 +230,7 @@ async def test_dated_commands_anywhere_in_the_calendar_get_an_answer(
         resp = run(app.sender.command(command, text, user_id=user, channel_id=coffee.CHANNEL))
         answer = text_of(run(app.answer(resp)))
         tally.saw(resp.status)
+        tally.errors_logged += len(errors) - before
         assert resp.status < 500
         assert answer.strip(), text
         assert not any(g in answer for g in generic), (text, answer[:200])
@@ -285,6 +300,7 @@ async def test_slash_command_forms_with_missing_or_odd_fields_never_crash(
         resp = run(app.sender.raw(form_body(fields)))
         run(app.settle())
         tally.saw(resp.status)
+        tally.errors_logged += len(errors) - before
         assert resp.status < 500, fields
         assert errors[before:] == [], fields
 
@@ -360,6 +376,7 @@ async def test_generated_clicks_and_submissions_never_crash_a_listener(
         resp = run(app.sender.raw(body))
         run(app.settle())
         tally.saw(resp.status)
+        tally.errors_logged += len(errors) - before
         assert resp.status < 500, payload
         assert errors[before:] == [], (errors[before:], json.dumps(payload)[:300])
 
