@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.errors import UserFacingError
 from bot.i18n import N_
+from bot.slack_text import escape
 
 MIN_DAY = date(2000, 1, 1)
 MAX_DAY = date(2100, 12, 31)
@@ -48,8 +49,6 @@ def parse_day(text: str) -> date:
     except ValueError:
         day = None
     if day is None:
-        from bot.slack_text import escape
-
         raise UserFacingError(DATE_FORMAT_HELP, text=escape(text[:40]))
     return in_range(day)
 
