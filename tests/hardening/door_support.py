@@ -74,6 +74,7 @@ class Tally:
         self.inputs = 0
         self.statuses: Counter[int] = Counter()
         self.errors_logged = 0
+        self.extra: dict[str, int] = {}  # other figures worth printing
 
     def saw(self, status: int | None = None) -> None:
         """One input tried; `status` is the HTTP answer (None for a parser called directly)."""
@@ -91,5 +92,6 @@ class Tally:
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "server_errors": sum(v for k, v in self.statuses.items() if k >= 500),
             "errors_logged": self.errors_logged,
+            "extra": self.extra,
         }
         (Path(where) / f"{self.name}.json").write_text(json.dumps(data, indent=1))

@@ -31,7 +31,8 @@ def main() -> int:
     print(f"{'property':<16} {'inputs':>7} {'5xx':>4} {'errors logged':>14}  statuses")
     for name, tally in tallies.items():
         statuses.update(tally["statuses"])
-        shown = ", ".join(f"{k}: {v}" for k, v in tally["statuses"].items()) or "(no HTTP)"
+        figures = {**tally["statuses"], **tally.get("extra", {})}
+        shown = ", ".join(f"{k}: {v}" for k, v in figures.items()) or "(no HTTP)"
         print(
             f"{name:<16} {tally['inputs']:>7} {tally['server_errors']:>4} "
             f"{tally['errors_logged']:>14}  {shown}"
