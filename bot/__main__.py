@@ -125,16 +125,34 @@ async def serve(settings: Settings) -> int:
 
     exit_code = 0
     socket_handler = None
+    # The probes are served before anything waits on Slack: in Socket Mode connecting may take
+    # long (Slack unreachable, slack_sdk retrying), and an orchestrator that sees no answer on
+    # /healthz kills a pod that is merely waiting. /readyz says "connecting" meanwhile.
+    link = {"connected": False}
+    if settings.socket_mode:
+        web_app = make_web_app(None, deps, connected=lambda: link["connected"])
+    else:
+        web_app = make_web_app(bolt, deps)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except OSError as exc:
+        if not settings.socket_mode:
+            await runner.cleanup()
+            raise
+        log.warning("health check not served: port %s unavailable (%s)", settings.port, exc)
+
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         assert settings.slack_app_token is not None
         socket_handler = AsyncSocketModeHandler(bolt, settings.slack_app_token.get())
+        log.info("health check on port %s; connecting to Slack in Socket Mode", settings.port)
         try:
             if await connect_socket_mode(socket_handler, stop):
-                log.info(
-                    "connected to Slack in Socket Mode; health check on port %s", settings.port
-                )
+                link["connected"] = True
+                log.info("connected to Slack in Socket Mode")
         except AppTokenRefused as exc:
             log.error(
                 "Slack refused SLACK_APP_TOKEN (%s): use the app-level token (xapp-…) with the "
@@ -143,21 +161,10 @@ async def serve(settings: Settings) -> int:
             )
             exit_code = 2
             stop.set()
-        web_app = make_web_app(None, deps)
     else:
-        web_app = make_web_app(bolt, deps)
         log.info(
             "serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port
         )
-
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
-    except OSError as exc:
-        if not settings.socket_mode:
-            raise
-        log.warning("health check not served: port %s unavailable (%s)", settings.port, exc)
 
     await stop.wait()
     log.info("shutting down: finishing work in progress")

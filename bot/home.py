@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -78,12 +78,26 @@ def forget_figures(deps: Deps) -> None:
     _figure_caches.pop(deps.client, None)
 
 
-def redirect_base(api_url: str) -> str:
-    """Slack's app_redirect on the same host as the Web API (slack.com, or GovSlack's)."""
-    parts = urlsplit(api_url)
-    if parts.scheme in ("https", "http") and parts.netloc and parts.path.startswith("/api"):
-        return f"{parts.scheme}://{parts.netloc}/app_redirect"
-    return "https://slack.com/app_redirect"
+_workspace_urls: weakref.WeakKeyDictionary[AsyncWebClient, dict[str, str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def workspace_url(deps: Deps, team_id: str) -> str | None:
+    """The workspace's own address (auth.test's `url`, e.g. https://bibliotek.slack.com/),
+    asked once per process; None while Slack does not answer."""
+    cache = _workspace_urls.setdefault(deps.client, {})
+    if team_id not in cache:
+        try:
+            resp = await deps.client.auth_test()
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.info("auth.test failed, no group chat links: %s", type(exc).__name__)
+            return None
+        url = str(resp.get("url") or "")
+        if not url.startswith(("https://", "http://")):
+            return None
+        cache[team_id] = url
+    return cache[team_id]
 
 
 async def _in_channels(deps: Deps, team_id: str, user_id: str) -> dict[str, bool]:
@@ -129,7 +143,8 @@ async def render_home(
         )
     t = translator(data.profile.locale)
     text = notice(t) if callable(notice) else notice
-    return home_view(t, data, redirect_base=redirect_base(deps.settings.slack_api_url), notice=text)
+    links = await workspace_url(deps, team_id)
+    return home_view(t, data, workspace_url=links, notice=text)
 
 
 async def publish_home(

@@ -117,12 +117,16 @@ class Translator:
         return format_time(value, _TIME_PATTERNS[self.locale], locale=self.babel_locale)
 
     def datetime(self, value: dt.datetime, tz: ZoneInfo | None = None) -> str:
-        local = value.astimezone(tz) if tz is not None else value
+        from bot.dates import local as to_local  # bot.dates needs this module
+
+        local = to_local(value, tz) if tz is not None else value
         return f"{self.date(local.date(), 'medium')} {self.time(local)}"
 
     def day_time(self, value: dt.datetime, tz: ZoneInfo) -> str:
         """'måndag 7 december 9.00' in the given zone."""
-        local = value.astimezone(tz)
+        from bot.dates import local as to_local
+
+        local = to_local(value, tz)
         return f"{self.day(local.date())} {self.time(local)}"
 
     def weekday(self, index: int) -> str:

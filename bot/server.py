@@ -7,7 +7,9 @@ import hmac
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -93,19 +95,43 @@ def _ids_fit(body: dict[str, Any]) -> bool:
     )
 
 
-def drop_nul(value: Any) -> Any:
-    """The same JSON without NUL characters in any string (in place for dicts and lists).
+MAX_BODY_DEPTH = 64  # Slack's deepest payloads (rich text in a view's blocks) nest ~12 levels
 
+
+def sanitized(body: Any) -> bool:
+    """Drops NUL characters from every string of a parsed body, keys included (in place), and
+    says whether its nesting stays within MAX_BODY_DEPTH; False leaves the body half cleaned,
+    to be refused.
+
+    Iterative, with its own stack, so no depth of nesting can exhaust Python's (a recursive
+    walk over arrays nested 600–900 deep raised RecursionError outside any handler: HTTP 500).
     Slack's text never carries NUL, PostgreSQL cannot store it in text, and it shows as
     nothing: a NUL in a signed body is dropped rather than let fail a handler deep down."""
-    if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
-    if isinstance(value, dict):
-        for key in list(value):
-            value[key] = drop_nul(value[key])
-    elif isinstance(value, list):
-        value[:] = [drop_nul(item) for item in value]
-    return value
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_BODY_DEPTH:
+            return False
+        if isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if isinstance(key, str) and "\x00" in key:
+                    del node[key]
+                    key = key.replace("\x00", "")
+                    node[key] = value
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        node[key] = value.replace("\x00", "")
+                elif isinstance(value, dict | list):
+                    stack.append((value, depth + 1))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, str):
+                    if "\x00" in value:
+                        node[index] = value.replace("\x00", "")
+                elif isinstance(value, dict | list):
+                    stack.append((value, depth + 1))
+    return True
 
 
 def well_formed(body: dict[str, Any]) -> bool:
@@ -115,6 +141,15 @@ def well_formed(body: dict[str, Any]) -> bool:
     action); values inside are the handlers' to judge.
     """
     if not body or not _ids_fit(body):
+        return False
+    # Bolt's own middleware reads these whatever the type: an event is an object, the
+    # authorizations a list of objects.
+    if "event" in body and not isinstance(body["event"], dict):
+        return False
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(map(_is_dict, authorizations))
+    ):
         return False
     kind = body.get("type")
     if kind is None:
@@ -170,16 +205,33 @@ def _too_large() -> web.Response:
     return response
 
 
-def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
-    """`bolt=None` serves only /healthz (Socket Mode still wants a probe for the orchestrator)."""
+def is_ssl_check(body: bytes) -> bool:
+    """Slack's certificate check of a slash command URL: a form with `ssl_check=1`."""
+    if len(body) > 1024 or b"ssl_check" not in body:
+        return False
+    try:
+        fields = parse_qs(body.decode("ascii"), max_num_fields=10)
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return fields.get("ssl_check") == ["1"]
+
+
+def make_web_app(
+    bolt: AsyncApp | None, deps: Deps, *, connected: Callable[[], bool] | None = None
+) -> web.Application:
+    """`bolt=None` serves only the probes (Socket Mode still wants them for the orchestrator).
+
+    /healthz is liveness: 200 while the process works and the database answers, also while
+    Socket Mode is still connecting to Slack (`connected` says whether it has). /readyz is
+    readiness: 503 "connecting" until then, so an orchestrator waits instead of killing a pod
+    that is only waiting for Slack. Over HTTP both mean the same.
+    """
     secret = deps.settings.slack_signing_secret.get().encode()
 
     async def slack_events(request: web.Request) -> web.Response:
         assert bolt is not None
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
-            return web.Response(status=401, text="missing signature")
         # Slack's payloads are a few kB: a body over MAX_BODY_BYTES is refused unread when it
         # says its length, else as soon as reading passes the limit (aiohttp's client_max_size).
         if (request.content_length or 0) > MAX_BODY_BYTES:
@@ -188,6 +240,12 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
             body = await request.read()
         except web.HTTPRequestEntityTooLarge:
             return _too_large()
+        if is_ssl_check(body):
+            # Slack checks the certificate of a slash command's URL with `ssl_check=1` and
+            # wants a 200; nothing is done, so it needs no signature (as in Bolt).
+            return web.Response(status=200)
+        if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
+            return web.Response(status=401, text="missing signature")
         # Verify before parsing: a forged or malformed body never reaches Bolt's parsers.
         if not signed(secret, timestamp, body, signature):
             return web.Response(status=401, text="invalid signature")
@@ -204,9 +262,12 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
         except Exception as exc:  # any parse failure of a signed body is the sender's fault
             log.info("malformed Slack request rejected: %s", type(exc).__name__)
             return web.Response(status=400, text="malformed request")
-        if not isinstance(bolt_request.body, dict) or not well_formed(bolt_request.body):
+        # Depth first: nothing below (well_formed, Bolt, a listener) meets a body nested deeper
+        # than Slack's own.
+        if not isinstance(bolt_request.body, dict) or not sanitized(bolt_request.body):
             return web.Response(status=400, text="malformed request")
-        drop_nul(bolt_request.body)
+        if not well_formed(bolt_request.body):
+            return web.Response(status=400, text="malformed request")
         try:
             bolt_response = await bolt.async_dispatch(bolt_request)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -220,13 +281,26 @@ def make_web_app(bolt: AsyncApp | None, deps: Deps) -> web.Application:
                 response.headers[name] = value
         return response
 
+    def slack() -> dict[str, str]:
+        if connected is None:
+            return {}
+        return {"slack": "connected" if connected() else "connecting"}
+
     async def healthz(_request: web.Request) -> web.Response:
         if await ping(deps.engine):
-            return web.json_response({"status": "ok"})
-        return web.json_response({"status": "database unreachable"}, status=503)
+            return web.json_response({"status": "ok", **slack()})
+        return web.json_response({"status": "database unreachable", **slack()}, status=503)
+
+    async def readyz(_request: web.Request) -> web.Response:
+        if not await ping(deps.engine):
+            return web.json_response({"status": "database unreachable", **slack()}, status=503)
+        if connected is not None and not connected():
+            return web.json_response({"status": "connecting", **slack()}, status=503)
+        return web.json_response({"status": "ok", **slack()})
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/readyz", readyz)
     if bolt is not None:
         web_app.router.add_post("/slack/events", slack_events)
     return web_app

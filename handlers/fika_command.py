@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot import outbox
 from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
 from bot.coffee.rounds import pair_now
+from bot.dates import local
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.models import Library
 from bot.directory import ensure_member
@@ -358,7 +359,7 @@ async def _status(req: CommandRequest) -> None:
             if latest is not None and latest[1].kind != SOLO:
                 round_, group = latest
                 partners = [m.user_id for m in group.members if m.user_id != req.user_id]
-                latest_day = round_.scheduled_for.astimezone(schedule_of(program).zone).date()
+                latest_day = local(round_.scheduled_for, schedule_of(program).zone).date()
             entries.append(
                 StatusEntry(
                     program=program,

@@ -135,9 +135,10 @@ def respond_for(args: AsyncArgs) -> Any:
 
 
 class _RespondAnywhere:
-    """`respond` without a response_url (a click in a Home tab or a modal): an ephemeral
-    message where the person is, else a direct message. Replacing the original is not possible
-    there, so the answer always comes as a new message."""
+    """`respond` without a response_url (a click in a Home tab or a modal, a slash command
+    Slack sent without one): an ephemeral message where the person is, else a direct message;
+    never raises when neither can be delivered. Replacing the original is not possible there,
+    so the answer always comes as a new message."""
 
     def __init__(self, args: AsyncArgs) -> None:
         self._args = args
@@ -157,7 +158,11 @@ class _RespondAnywhere:
                 return
             except SlackApiError as exc:
                 log.info("no ephemeral answer in %s: %s", channel_id, exc.response.get("error"))
-        await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        try:
+            await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            # Nowhere to answer (an unknown person, a DM Slack refuses): nothing more to try.
+            log.warning("no answer delivered to %s: %s", user_id, exc.response.get("error"))
 
 
 async def _answer(args: AsyncArgs, text: str) -> None:

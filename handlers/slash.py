@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.i18n import Translator
 from bot.permissions import require, roles_of
 from bot.views.help import help_blocks, help_text, roles_in
+from handlers.router import respond_for
 
 Block = dict[str, Any]
 
@@ -57,9 +58,11 @@ class CommandRequest:
         return str(self.body.get("trigger_id", ""))
 
     async def reply(self, text: str, blocks: list[Block] | None = None) -> None:
-        """An ephemeral answer by response_url. (The router acknowledges a command before it
-        runs, so Slack never waits on our database; the acknowledgement carries an answer only
-        for a `CommandRequest` made without that router.)"""
+        """An ephemeral answer by response_url, or without one where the command was typed
+        (chat.postEphemeral, else a DM: `handlers.router.respond_for`). (The router
+        acknowledges a command before it runs, so Slack never waits on our database; the
+        acknowledgement carries an answer only for a `CommandRequest` made without that
+        router.)"""
         if self.ack.response is None:
             await self.ack(text=text, blocks=blocks, response_type="ephemeral")
         else:
@@ -84,7 +87,7 @@ async def dispatch(
         deps=args.context["deps"],
         t=args.context["t"],
         ack=args.ack,
-        respond=args.respond,
+        respond=respond_for(args),  # answers also when Slack sent no response_url
         client=args.client,
         body=command,
         word=word,

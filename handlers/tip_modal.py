@@ -27,12 +27,18 @@ from bot.domain.tips import (
 from bot.home import refresh_home
 from bot.i18n import N_, Translator
 from bot.ids import TipAction, TipBlock, TipView
+from bot.slack_values import Unreadable, decode_object
 from bot.tip_delivery import post_card, thank_author
-from bot.views.tips import decode_metadata, library_options, tip_modal
+from bot.views.tips import library_options, tip_modal
 from handlers.payload import actor
 from handlers.router import Router
 
 log = logging.getLogger(__name__)
+
+FORM_UNREADABLE = N_(
+    "This form could not be read, so the tip was not sent. Copy your text, close the form "
+    "and open it again with /tips."
+)
 
 # Where each validated field's error is shown in the modal.
 FIELD_BLOCKS = {
@@ -178,7 +184,15 @@ def register(router: Router) -> None:
             await ack(response_action="errors", errors=field_errors(t, errors, blocks))
             return
         assert draft is not None
-        meta = decode_metadata(view.get("private_metadata"))
+        meta = decode_object(view.get("private_metadata"))
+        if isinstance(meta, Unreadable):
+            # Not what we wrote: keep the form open with the text in it, and say so.
+            log.info("tip form with unreadable metadata (%s)", meta.reason)
+            await ack(
+                response_action="errors",
+                errors={blocks.get("description", TipBlock.DESCRIPTION): t(FORM_UNREADABLE)},
+            )
+            return
         source = str(meta.get("s") or TipSource.COMMAND.value)
         if source not in {s.value for s in TipSource}:
             source = TipSource.COMMAND.value

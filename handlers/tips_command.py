@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import time
 from typing import Any
@@ -35,7 +34,7 @@ from bot.ids import TipAction
 from bot.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
 from bot.permissions import roles_of
 from bot.slack_text import channel_link, escape
-from bot.slack_values import to_offset
+from bot.slack_values import object_or_empty, to_offset
 from bot.tip_delivery import post_missing_cards, workspace_translator
 from bot.tip_reviewers import channel_members, forget
 from bot.tips_commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
@@ -353,12 +352,7 @@ def register(router: Router) -> None:
         t: Translator,
     ) -> None:
         await ack()
-        try:
-            value = json.loads(str(action.get("value") or "{}"))
-        except ValueError:
-            value = {}
-        if not isinstance(value, dict):
-            value = {}
+        value = object_or_empty(action.get("value"))
         kind = str(value.get("k")) if value.get("k") in {"search", "latest", "mine"} else "latest"
         offset = to_offset(value.get("o")) or 0
         query = str(value.get("q") or "")[:300]

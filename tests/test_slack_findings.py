@@ -338,3 +338,22 @@ async def test_the_digest_rejoins_its_channel_after_being_removed(
     posts = app.fake.messages(DIGEST)
     assert posts and "Efter att boten togs bort" in text_of(posts[-1]["blocks"])
     assert app.fake.calls_to("conversations.join")[-1].args["channel"] == DIGEST
+
+
+async def test_slacks_certificate_check_gets_200(running_app: RunningApp) -> None:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            running_app.url + "/slack/events",
+            data=b"ssl_check=1&token=fika-verification-token",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as resp:
+            assert resp.status == 200
+        # Anything else unsigned is still refused.
+        async with http.post(
+            running_app.url + "/slack/events",
+            data=b"ssl_check=0&command=%2Ffika",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as resp:
+            assert resp.status == 401

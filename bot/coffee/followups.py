@@ -20,6 +20,7 @@ from bot.coffee.delivery import (
     deliver_marked,
 )
 from bot.coffee.locks import exclusive
+from bot.dates import local
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
 from bot.deps import Deps
 from bot.domain import rounds as rounds_db
@@ -36,7 +37,7 @@ async def _round_day(deps: Deps, group: CoffeeGroup) -> date:
         assert round_ is not None
         program = await session.get(CoffeeProgram, round_.program_id)
     tz = ZoneInfo(program.tz if program else deps.settings.timezone)
-    return round_.scheduled_for.astimezone(tz).date()
+    return local(round_.scheduled_for, tz).date()
 
 
 async def send_due_followups(deps: Deps, limit: int = 200) -> int:

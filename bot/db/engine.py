@@ -62,6 +62,9 @@ def install_sqlite_pragmas(sync_engine: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """`hide_parameters`: a statement's values (tip texts, names) never appear in its log
+    lines or in the text of a database error, which tracebacks and logs repeat."""
+    kwargs.setdefault("hide_parameters", True)
     u = async_url(url)
     ensure_sqlite_dir(u)
     if u.get_backend_name() == "sqlite":

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import fold
+from bot.dates import MAX_DAY, MIN_DAY, local, parse_day, start_of_day, start_of_next_day
 from bot.db.coffee_models import CoffeeGroup, CoffeeGroupMember, CoffeeProgram, CoffeeRound
 from bot.domain.rounds import GROUP, MET
 from bot.errors import UserFacingError
@@ -42,14 +43,11 @@ def parse_stats_args(text: str, today: date) -> StatsRequest:
         return StatsRequest(date(today.year, 1, 1), date(today.year, 12, 31), want_csv)
     if m := _YEAR.match(rest):
         year = int(m.group(1))
-        if not 2000 <= year <= 2100:
+        if not MIN_DAY.year <= year <= MAX_DAY.year:
             raise UserFacingError(STATS_USAGE)
         return StatsRequest(date(year, 1, 1), date(year, 12, 31), want_csv)
     if m := _RANGE.match(rest):
-        try:
-            start, end = date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2))
-        except ValueError:
-            raise UserFacingError(STATS_USAGE) from None
+        start, end = parse_day(m.group(1)), parse_day(m.group(2))
         if end < start:
             raise UserFacingError(N_("The range ends before it starts."))
         return StatsRequest(start, end, want_csv)
@@ -116,8 +114,7 @@ async def coffee_stats(
 ) -> CoffeeStats:
     """Figures for rounds whose local date (in `tz`) falls within start..end, inclusive."""
     zone = ZoneInfo(tz)
-    since = datetime.combine(start, time(0), tzinfo=zone).astimezone(UTC)
-    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    since, until = start_of_day(start, zone), start_of_next_day(end, zone)
     stats = CoffeeStats(start=start, end=end)
     rounds = (
         await session.execute(
@@ -180,7 +177,7 @@ async def coffee_stats(
         stats.met += figures["met"]
         stats.per_round.append(
             RoundFigures(
-                day=round_.scheduled_for.astimezone(zone).date(),
+                day=local(round_.scheduled_for, zone).date(),
                 channel_id=channel_id,
                 people=figures["people"],
                 groups=len(round_groups),

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SUPPORTED_LOCALES
+from bot.dates import local, start_of_day, start_of_next_day
 from bot.db.coffee_models import CoffeeProgram
 from bot.db.tips_models import Tip, TipStatus
 from bot.domain.coffee_stats import coffee_stats
@@ -26,7 +27,7 @@ from bot.domain.schedule import local_today
 from bot.domain.tips import Page, latest_page, mine_page
 from bot.errors import UserFacingError
 from bot.i18n import N_
-from bot.slack_values import to_offset
+from bot.slack_values import object_or_empty, to_offset
 
 # Not taking part: no stored row, and not in the program's channel.
 OUT = "out"
@@ -58,12 +59,7 @@ class HomePages:
     @classmethod
     def decode(cls, text: object) -> HomePages:
         """Whatever came back from Slack (or was crafted): unknown parts read as 0."""
-        try:
-            data = json.loads(str(text or "{}"))
-        except ValueError:
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
+        data = object_or_empty(text)
         return cls(*(_offset(data.get(key)) for key in LISTS))
 
     def moved(self, which: object, offset: object) -> HomePages:
@@ -86,11 +82,8 @@ def page_value(which: str, offset: int) -> str:
 
 
 def parse_page_value(value: object) -> tuple[str | None, int]:
-    try:
-        data = json.loads(str(value or "{}"))
-    except ValueError:
-        return None, 0
-    if not isinstance(data, dict) or data.get("k") not in LISTS:
+    data = object_or_empty(value)
+    if data.get("k") not in LISTS:
         return None, 0
     return str(data["k"]), _offset(data.get("o"))
 
@@ -179,7 +172,7 @@ async def coffee_cards(
                     for m in group.members
                     if m.user_id != user_id
                 )
-                group_day = round_.scheduled_for.astimezone(ZoneInfo(program.tz)).date()
+                group_day = local(round_.scheduled_for, ZoneInfo(program.tz)).date()
                 conversation_id = group.conversation_id
         nxt = await next_round(session, program, now) if state != LEFT else None
         cards.append(
@@ -304,9 +297,7 @@ class Figures:
 
 def _year_bounds(year: int, tz: str) -> tuple[datetime, datetime]:
     zone = ZoneInfo(tz)
-    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=zone).astimezone(UTC)
-    return start, end
+    return start_of_day(date(year, 1, 1), zone), start_of_next_day(date(year, 12, 31), zone)
 
 
 async def year_figures(session: AsyncSession, team_id: str, year: int, tz: str) -> Figures:

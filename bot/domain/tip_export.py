@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.dates import MAX_DAY, MIN_DAY, local, parse_day, start_of_day, start_of_next_day
 from bot.db.models import Member
 from bot.db.tips_models import Tip, TipSource
 from bot.domain.tips import STATUS_LABELS, category_label_key
 from bot.errors import UserFacingError
 from bot.former import FORMER_MEMBER, is_former
 from bot.i18n import N_, Translator
-from bot.slack_text import escape
 from bot.spreadsheet import excel_csv
 
 
@@ -27,10 +27,8 @@ class Period:
     end: date | None  # inclusive
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
-        start = datetime.combine(self.start, time(0), tzinfo=tz) if self.start else None
-        end = (
-            datetime.combine(self.end + timedelta(days=1), time(0), tzinfo=tz) if self.end else None
-        )
+        start = start_of_day(self.start, tz) if self.start else None
+        end = start_of_next_day(self.end, tz) if self.end else None
         return start, end
 
     def slug(self) -> str:
@@ -49,16 +47,6 @@ class Period:
 _RANGE_SEPARATORS = re.compile(r"\s*(?:\.\.\.?|…|–|—|\s+)\s*")
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserFacingError(
-            N_("I don't understand the date “{text}”. Write dates as YYYY-MM-DD."),
-            text=escape(text[:40]),
-        ) from None
-
-
 def parse_period(text: str) -> Period:
     """'' → everything; '2026' → that year; '2026-01-01..2026-06-30' → those days."""
     text = (text or "").strip()
@@ -66,17 +54,17 @@ def parse_period(text: str) -> Period:
         return Period(None, None)
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
-        if not 2000 <= year <= 2100:
+        if not MIN_DAY.year <= year <= MAX_DAY.year:
             raise UserFacingError(N_("Give a year such as 2026, or two dates."))
         return Period(date(year, 1, 1), date(year, 12, 31))
     parts = [p for p in _RANGE_SEPARATORS.split(text) if p]
     if len(parts) == 2:
-        start, end = _parse_date(parts[0]), _parse_date(parts[1])
+        start, end = parse_day(parts[0]), parse_day(parts[1])
         if end < start:
             raise UserFacingError(N_("The end date is before the start date."))
         return Period(start, end)
     if len(parts) == 1 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", parts[0]):
-        day = _parse_date(parts[0])
+        day = parse_day(parts[0])
         return Period(day, day)
     raise UserFacingError(
         N_("Give a year (2026) or two dates (2026-01-01..2026-06-30), or nothing for all tips.")
@@ -108,7 +96,7 @@ async def names_of(session: AsyncSession, team_id: str, user_ids: set[str]) -> d
 
 
 def _local(value: datetime | None, tz: ZoneInfo) -> str:
-    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+    return local(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 EXPORT_HEADERS = (

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates import local
 from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
 from bot.db.models import Library
 from bot.domain.rounds import MET, RoundSummary
@@ -116,8 +117,8 @@ def size_phrase(t: Translator, size: int) -> str:
 
 def when(t: Translator, at: datetime, tz: str) -> str:
     """'Monday 7 December at 09:00' in the program's time zone."""
-    local = at.astimezone(ZoneInfo(tz))
-    return t("{day} at {time}", day=t.day(local.date()), time=t.time(local))
+    shown = local(at, ZoneInfo(tz))
+    return t("{day} at {time}", day=t.day(shown.date()), time=t.time(shown))
 
 
 # ------------------------------------------------------------------------------ programs

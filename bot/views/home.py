@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from bot.db.tips_models import Tip
@@ -30,7 +30,7 @@ from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import HomeAction, HomeBlock, HomeView, TipAction
 from bot.slack_text import channel_link, escape, mention, truncate
-from bot.slack_values import to_offset
+from bot.slack_values import object_or_empty, to_offset
 from bot.views.coffee import button, context, header, schedule_phrase, section, size_phrase, when
 from bot.views.coffee_modals import CHAT_LANGUAGES
 from bot.views.tips import STATUS_EMOJI, category_name, esc, review_list_blocks
@@ -56,15 +56,15 @@ def _plain(text: str, limit: int) -> Block:
     return {"type": "plain_text", "text": truncate(text, limit)}
 
 
-def conversation_url(redirect_base: str, team_id: str, conversation_id: str) -> str:
+def conversation_url(workspace_url: str, conversation_id: str) -> str:
     """A link that opens a conversation (here: a coffee group's DM) in the reader's Slack.
 
-    `<#G…>` renders an unreadable name (or "private channel") for a group DM, and `slack://`
-    links only work where the desktop app is installed; Slack's documented `app_redirect`
-    opens any conversation by id in the web, desktop and mobile clients.
+    `<#G…>` renders an unreadable name (or "private channel") for a group DM, `slack://` links
+    only work where the desktop app is installed, and `app_redirect?channel=` is documented for
+    channels, not group DMs; the workspace's `/archives/<id>` address (what "Copy link" gives)
+    opens the conversation for its members in the web, desktop and mobile clients.
     """
-    query = urlencode({"channel": conversation_id, "team": team_id})
-    return f"{redirect_base}?{query}"
+    return f"{workspace_url.rstrip('/')}/archives/{quote(conversation_id, safe='')}"
 
 
 def _leave_confirm(t: Translator) -> Block:
@@ -108,7 +108,7 @@ def _nav(t: Translator, which: str, offset: int, limit: int, shown: int, total: 
 
 
 def _program_blocks(
-    t: Translator, data: HomeData, card: ProgramCard, redirect_base: str
+    t: Translator, data: HomeData, card: ProgramCard, workspace_url: str | None
 ) -> list[Block]:
     program = card.program
     channel = channel_link(program.channel_id)
@@ -149,8 +149,8 @@ def _program_blocks(
             day=t.day(card.group_day),
             people=t.list(people),
         )
-        if card.conversation_id:
-            url = conversation_url(redirect_base, data.team_id, card.conversation_id)
+        if card.conversation_id and workspace_url:
+            url = conversation_url(workspace_url, card.conversation_id)
             label = escape(t("Open your group chat"))
             line += f"\n<{url}|{label}>"
         lines.append(line)
@@ -175,7 +175,7 @@ def _program_blocks(
     ]
 
 
-def _coffee_blocks(t: Translator, data: HomeData, redirect_base: str) -> list[Block]:
+def _coffee_blocks(t: Translator, data: HomeData, workspace_url: str | None) -> list[Block]:
     blocks: list[Block] = [header(t("☕ Coffee breaks"))]
     if not data.programs:
         blocks.append(
@@ -188,7 +188,7 @@ def _coffee_blocks(t: Translator, data: HomeData, redirect_base: str) -> list[Bl
         )
         return blocks
     for card in data.programs:
-        blocks.extend(_program_blocks(t, data, card, redirect_base))
+        blocks.extend(_program_blocks(t, data, card, workspace_url))
     blocks.extend(
         _nav(
             t,
@@ -347,7 +347,7 @@ def _team_blocks(t: Translator, data: HomeData) -> list[Block]:
 
 
 def home_view(
-    t: Translator, data: HomeData, *, redirect_base: str, notice: str | None = None
+    t: Translator, data: HomeData, *, workspace_url: str | None, notice: str | None = None
 ) -> View:
     blocks: list[Block] = [
         section(
@@ -361,7 +361,7 @@ def home_view(
     if notice:
         blocks.append(section(notice, block_id=HomeBlock.NOTICE))
     blocks.append({"type": "divider"})
-    blocks += _coffee_blocks(t, data, redirect_base)
+    blocks += _coffee_blocks(t, data, workspace_url)
     blocks += _profile_blocks(t, data)
     blocks += _tips_blocks(t, data)
     blocks += _team_blocks(t, data)
@@ -413,13 +413,7 @@ def review_modal(
 
 def review_list_state(view: object) -> tuple[int, str | None]:
     """(offset, the reviewer it was opened for) of a review list modal; (0, None) if odd."""
-    meta = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        data = json.loads(str(meta or "{}"))
-    except ValueError:
-        return 0, None
-    if not isinstance(data, dict):
-        return 0, None
+    data = object_or_empty(view.get("private_metadata") if isinstance(view, dict) else None)
     owner = data.get("u")
     return to_offset(data.get("o")) or 0, owner if isinstance(owner, str) else None
 

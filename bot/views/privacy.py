@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates import local
 from bot.db.tips_models import TipStatus
 from bot.domain.participants import LEFT, PAUSED
 from bot.domain.privacy import PersonalData
@@ -199,7 +200,7 @@ def my_data_blocks(
                 "• "
                 + t(
                     "{day} in {channel}: {people}",
-                    day=t.day(group.day.astimezone(tz).date()),
+                    day=t.day(local(group.day, tz).date()),
                     channel=channel_link(group.channel_id),
                     people=people,
                 )

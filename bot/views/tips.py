@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates import local
 from bot.db.models import Library
 from bot.db.tips_models import Tip, TipSource, TipStatus
 from bot.domain.tip_search import SearchResult
@@ -34,6 +35,7 @@ from bot.former import person
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ids import TipAction, TipBlock, TipView
 from bot.slack_text import escape, escape_within, truncate, truncate_mrkdwn
+from bot.slack_values import object_or_empty
 
 Block = dict[str, Any]
 View = dict[str, Any]
@@ -128,8 +130,8 @@ def link_mrkdwn(url: str | None, label: str | None = None) -> str:
 def _day_time(t: Translator, value: datetime | None, tz: ZoneInfo) -> str:
     if value is None:
         return ""
-    local = value.astimezone(tz)
-    return f"{t.date(local.date(), 'medium')} {t.time(local)}"
+    shown = local(value, tz)
+    return f"{t.date(shown.date(), 'medium')} {t.time(shown)}"
 
 
 def source_text(t: Translator, tip: Tip) -> str:
@@ -346,12 +348,9 @@ def encode_metadata(data: Mapping[str, Any]) -> str:
     return text
 
 
-def decode_metadata(text: str | None) -> dict[str, Any]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def decode_metadata(text: object) -> dict[str, Any]:
+    """A form's metadata; anything we could not have written reads as none ({})."""
+    return object_or_empty(text)
 
 
 def edit_modal(t: Translator, tip: Tip, metadata: Mapping[str, Any]) -> View:

@@ -49,7 +49,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     url = sync_url(_database_url())
     ensure_sqlite_dir(url)
-    engine = create_engine(url, poolclass=pool.NullPool)
+    engine = create_engine(url, poolclass=pool.NullPool, hide_parameters=True)
     if url.get_backend_name() == "sqlite":
         install_sqlite_pragmas(engine)
     with engine.connect() as connection:
