@@ -190,7 +190,7 @@ async def test_forget_me_leaves_nothing_that_names_the_person(
     assert resp.status == 200
     await app.settle()
     payloads = answers(app, resp)
-    assert "Unohda minut?" in "\n".join(all_text(p) for p in payloads)
+    assert "Unohdetaanko sinut?" in "\n".join(all_text(p) for p in payloads)
     confirm = _button(payloads, PrivacyAction.FORGET_CONFIRM)
     assert confirm.get("confirm") and confirm.get("style") == "danger"
 
