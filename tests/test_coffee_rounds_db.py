@@ -298,9 +298,11 @@ async def test_pairing_sees_last_round_as_one_round_ago(
     seen: list[dict[frozenset[str], int]] = []
     real = rounds_db.make_groups
 
-    def spy(candidates: Any, history: Any, group_size: int, seed: int) -> list[list[str]]:
+    def spy(
+        candidates: Any, history: Any, group_size: int, seed: int, fairness: Any = None
+    ) -> list[list[str]]:
         seen.append(dict(history))
-        return real(candidates, history, group_size, seed)
+        return real(candidates, history, group_size, seed, fairness)
 
     monkeypatch.setattr(rounds_db, "make_groups", spy)
     await _round(deps, program, "2026-W50", pool, seed=1, when=NOW + timedelta(weeks=1))

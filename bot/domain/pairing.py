@@ -76,6 +76,7 @@ __all__ = [
     "PairingQuality",
     "group_sizes",
     "make_groups",
+    "remember",
     "repeat_penalty",
     "score_groups",
 ]
@@ -172,6 +173,49 @@ def group_sizes(count: int, group_size: int) -> list[int]:
         return [count]
     base, extra = divmod(count, groups)
     return [base + 1] * extra + [base] * (groups - extra)
+
+
+Member = tuple[str, str | None]
+"""A person in a past group: user id and the library key they had then."""
+
+
+def remember(
+    rounds: Sequence[Sequence[Sequence[Member]]],
+) -> tuple[dict[frozenset[str], int], dict[str, Fairness]]:
+    """What ``make_groups`` needs to know about past rounds, given newest first.
+
+    Each round is its list of groups (members with their library key then). Returns the
+    history (pair → rounds ago, 1 = the newest round; the latest meeting counts) and each
+    person's ``Fairness``: rounds they sat in a group larger than that round's smallest,
+    and rounds they had a partner from their own (known) library. Only the newest
+    ``MEMORY_HORIZON`` rounds count.
+    """
+    history: dict[frozenset[str], int] = {}
+    seats: dict[str, int] = {}
+    colleagues: dict[str, int] = {}
+    for ago, groups in enumerate(rounds[:MEMORY_HORIZON], start=1):
+        sizes = [len(group) for group in groups if len(group) >= MIN_GROUP_SIZE]
+        smallest = min(sizes, default=0)
+        for group in groups:
+            if len(group) < MIN_GROUP_SIZE:
+                continue
+            for k, (a, library_a) in enumerate(group):
+                if len(group) > smallest:
+                    seats[a] = seats.get(a, 0) + 1
+                alike = False
+                for b, library_b in group:
+                    if b == a:
+                        continue
+                    alike |= library_a is not None and library_a == library_b
+                for b, _ in group[k + 1 :]:
+                    history.setdefault(frozenset((a, b)), ago)
+                if alike:
+                    colleagues[a] = colleagues.get(a, 0) + 1
+    fairness = {
+        user_id: Fairness(seats.get(user_id, 0), colleagues.get(user_id, 0))
+        for user_id in seats.keys() | colleagues.keys()
+    }
+    return history, fairness
 
 
 def make_groups(
@@ -308,15 +352,20 @@ class _Model:
         # met[i][j] = repeat penalty of i and j; only pairs within the memory are kept.
         met: list[dict[int, int]] = [{} for _ in people]
         self.met = met
-        get, penalty_of = index.get, _PENALTY
+        # (This loop is most of the cost of a large pool with a year of history: kept lean.)
+        get, penalty_of, memory = index.get, _PENALTY, MEMORY_HORIZON
         for pair, rounds_ago in history.items():
-            if rounds_ago > MEMORY_HORIZON or len(pair) != 2:
+            if rounds_ago > memory:
                 continue  # a meeting beyond the memory costs nothing
-            a, b = pair
-            i, j = get(a), get(b)
+            try:
+                a, b = pair
+            except ValueError:
+                continue  # not a pair
+            i = get(a)
+            j = get(b)
             if i is None or j is None:
                 continue
-            penalty = penalty_of[max(rounds_ago, 1)]
+            penalty = penalty_of[rounds_ago if rounds_ago > 0 else 1]
             met[i][j] = penalty
             met[j][i] = penalty
 
@@ -369,8 +418,10 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
     if not exhaustive:
         n = model.n
 
+        people = range(n)
+
         def anyone() -> list[int]:
-            return [rng.randrange(n) for _ in range(_SAMPLE)]
+            return rng.choices(people, k=_SAMPLE)
 
         # Random partners fix most groups cheaply. What is left usually needs a partner from
         # another group with the same trouble (a Finnish speaker stuck among Swedish speakers,
@@ -446,7 +497,7 @@ def _greedy(
             if scan_all:
                 options: Sequence[int] = pool
             else:
-                options = [pool[rng.randrange(len(pool))] for _ in range(_SAMPLE)]
+                options = rng.choices(pool, k=_SAMPLE)
             best, best_cost, ties = -1, -1, 0
             for x in options:
                 cost = seat[x] if size == big else 0
