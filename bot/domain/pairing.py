@@ -441,6 +441,7 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
             state.improve(troubled, partners=fellows, work_limit=limit)
         _mend_pairs(state)
         _final_swaps(state)
+        _share_seats(state)
         return state.groups
     everyone = range(model.n)
     state.improve(range(len(sizes)), partners=lambda: everyone)
@@ -456,7 +457,43 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
                 best, best_total, found = state.snapshot(), state.total, state.work
         else:
             state.undo(mark)
+    if len({len(group) for group in best}) > 1:
+        state = _State(model, best, rng, exhaustive)
+        _share_seats(state)
+        return state.groups
     return best
+
+
+_SEAT_ROUNDS = 4  # proposals per seat in a larger group (see _share_seats)
+
+
+def _share_seats(state: _State) -> None:
+    """Hand the seats in larger groups round by chance among all who could take them.
+
+    The search only makes moves that lower the penalty, so when many groupings cost the
+    same, who sits in a larger group follows the construction order (people with few
+    languages start groups, the others fill them). So each seat in a larger group is offered,
+    a few times over, to a person drawn at random from the whole pool; when that person is in
+    a smaller group and the exchange costs nothing (nor lowers a tier: fairness counts too),
+    they swap. A random walk over the equally good groupings, so everyone who could take the
+    seat has about the same chance.
+    """
+    if not state.uneven:
+        return
+    rng, groups, group_of, n = state.rng, state.groups, state.group_of, state.model.n
+    big = state.small_size + 1
+    seats = [(g, k) for g, group in enumerate(groups) if len(group) == big for k in range(big)]
+    for _ in range(_SEAT_ROUNDS):
+        rng.shuffle(seats)
+        for g, k in seats:
+            p, q = groups[g][k], rng.randrange(n)
+            if len(groups[group_of[q]]) == big:
+                continue
+            before, mark = state.total, len(state.log)
+            state.swap(p, q)
+            if state.total > before:
+                state.undo(mark)
+            state.log.clear()
 
 
 def _greedy(
