@@ -345,9 +345,7 @@ class _Model:
             for i, user_id in enumerate(self.user_ids):
                 counts = fair.get(user_id, none)
                 self.seat[i] = W_FAIR * min(max(counts.larger_group_seats, 0), FAIRNESS_CAP)
-                self.lib_fair[i] = W_FAIR * min(
-                    max(counts.same_library_pairings, 0), FAIRNESS_CAP
-                )
+                self.lib_fair[i] = W_FAIR * min(max(counts.same_library_pairings, 0), FAIRNESS_CAP)
 
         # met[i][j] = repeat penalty of i and j; only pairs within the memory are kept.
         met: list[dict[int, int]] = [{} for _ in people]
@@ -361,13 +359,13 @@ class _Model:
                 a, b = pair
             except ValueError:
                 continue  # not a pair
-            i = get(a)
-            j = get(b)
-            if i is None or j is None:
+            x = get(a)
+            y = get(b)
+            if x is None or y is None:
                 continue
             penalty = penalty_of[rounds_ago if rounds_ago > 0 else 1]
-            met[i][j] = penalty
-            met[j][i] = penalty
+            met[x][y] = penalty
+            met[y][x] = penalty
 
     def library_cost(self, i: int, j: int) -> int:
         """What i and j cost for working at the same library (0 when they do not)."""
@@ -1048,7 +1046,7 @@ def _alternating_chain(
     """The people x1..xk of the shortest chain a–x1, y1–x2, …, yk–b (y = x's partner, the
     new pairs all acceptable in this pass) that lowers the penalty, and the work spent;
     ``[]`` when there is none. ``pair_costs(x)`` is what x's pair costs now."""
-    lang, lib, met = model.lang, model.lib, model.met
+    lang, met = model.lang, model.met
     lang_b, met_b = lang[b], met[b]
     pair_cost = model.pair_cost
     strict = check_library and check_met  # then every acceptable new pair costs nothing
