@@ -956,6 +956,7 @@ def _mend_pairs(state: _State) -> bool:
     # Strict passes first (no new penalty at all), then passes that allow lower tiers.
     for check_library, check_met, tier in (
         (True, True, 0),
+        (True, False, W_MET_BEFORE),
         (False, True, W_REPEAT),
         (False, False, W_NO_COMMON_LANGUAGE),
     ):
