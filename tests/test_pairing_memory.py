@@ -275,7 +275,7 @@ def test_the_final_pass_removes_a_repeat_one_swap_can(size: int) -> None:
     state = _State(model, [[index[u] for u in g] for g in groups], random.Random(1), False)
     before = score_groups(groups, pool, history)
     assert before.repeat_pairs == 1
-    _final_swaps(state)
+    _final_swaps(state, W_REPEAT, 10**9)
     after_groups = [[model.user_ids[i] for i in g] for g in state.groups]
     after = score_groups(after_groups, pool, history)
     assert after.repeat_pairs == 0 and after.total_score == state.total == 0

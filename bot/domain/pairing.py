@@ -107,7 +107,8 @@ _STALL = 100_000  # ... and stops early once this many brought nothing better
 _POLISH = 200_000  # move evaluations a large pool may spend on the groups still costing something
 _STUCK_SAMPLE = 200  # partners tried from those groups per person
 _MEND_WORK = 1_500_000  # looks at people a call may spend mending chains of pairs
-_FINAL_SCANS = 60  # people of troubled groups the final pass may try against everyone
+_FINAL_SCANS = 60  # people with a repeat or language problem the final pass tries with everyone
+_FINAL_OLD_WORK = 300_000  # ... and move evaluations it may spend on meetings within the year
 
 _ALL_LANGUAGES = -1  # bitmask of an unknown language set: compatible with everyone
 
@@ -438,7 +439,8 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
 
             state.improve(troubled, partners=fellows, work_limit=limit)
         _mend_pairs(state)
-        _final_swaps(state)
+        _final_swaps(state, W_REPEAT, _FINAL_SCANS * n)
+        _final_swaps(state, W_MET_BEFORE, _FINAL_OLD_WORK)
         _share_seats(state)
         return state.groups
     everyone = range(model.n)
@@ -867,44 +869,45 @@ class _State:
                         queue.append(g)
 
 
-def _final_swaps(state: _State) -> None:
-    """Every group still carrying a recent repeat or a language problem tries every move.
+def _final_swaps(state: _State, tier: int, work: int) -> None:
+    """Every group still carrying a problem of ``tier`` tries every move with everyone.
 
     Large pools sample partners, and a group whose only fix is one particular person can be
     missed (more often the larger the groups). So each member of such a group who takes part
-    in the problem (a repeat or a missing shared language with someone in the group; every
-    member when the group as a whole shares no language) tries every person of the pool as a
-    swap partner, and the moves and chains of ``best_move``; the best one is made when it
-    lowers the total. Repeated until nothing helps. A tier outweighs all below it, so a group
-    below ``W_REPEAT`` has neither problem. The scans are few (the earlier search leaves few
-    such groups) and capped at ``_FINAL_SCANS`` people of the pool, about one look at
-    everybody each.
+    in the problem tries every person of the pool as a swap partner, and the moves and chains
+    of ``best_move``; the best one is made when it lowers the total. Repeated until nothing
+    helps or ``work`` move evaluations are spent. ``W_REPEAT``: a recent repeat or a missing
+    shared language (every member when the group as a whole shares no language; a tier
+    outweighs all below it, so a group costing less has neither). ``W_MET_BEFORE``: two who
+    met within the year. The earlier search leaves few such groups.
     """
     model, groups, group_of, costs = state.model, state.groups, state.group_of, state.costs
+    met, pair_cost = model.met, model.pair_cost
     everyone = range(model.n)
-    scans = 0
+    spent = 0
+
+    def culprits(g: int) -> list[int]:
+        group = groups[g]
+        if tier >= W_REPEAT:
+            if costs[g] < W_REPEAT:
+                return []
+            if len(group) >= 3 and not state.mask[g]:
+                return list(group)
+            return [i for i in group if any(pair_cost(i, j) >= W_REPEAT for j in group if j != i)]
+        return [i for i in group if any(j in met[i] for j in group)]
+
     changed = True
     while changed:
         changed = False
-        troubled = sorted(
-            ((-cost, g) for g, cost in enumerate(costs) if cost >= W_REPEAT), key=lambda x: x
-        )
+        floor = W_REPEAT if tier >= W_REPEAT else tier
+        troubled = sorted((-cost, g) for g, cost in enumerate(costs) if cost >= floor)
         for _, g in troubled:
-            if costs[g] < W_REPEAT:
-                continue
-            group = groups[g]
-            whole = len(group) >= 3 and not state.mask[g]
-            culprits = [
-                i
-                for i in group
-                if whole or any(model.pair_cost(i, j) >= W_REPEAT for j in group if j != i)
-            ]
-            for p in culprits:
-                if group_of[p] != g or costs[g] < W_REPEAT:
+            for p in culprits(g):
+                if group_of[p] != g or p not in culprits(g):
                     continue
-                if scans >= _FINAL_SCANS:
+                if spent >= work:
                     return
-                scans += 1
+                spent += model.n
                 state.work += model.n
                 delta, kind, a, b, c = state.best_move(p, everyone)
                 if delta >= 0:
