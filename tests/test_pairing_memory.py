@@ -308,3 +308,26 @@ def test_large_pools_in_groups_keep_no_language_problem_one_swap_removes(size: i
         assert quality.no_common_language_pairs == quality.no_common_language_groups == 0
         assert quality.repeat_pairs == 0
         past.insert(0, as_round(groups, library))
+
+
+def test_the_history_remember_gives_groups_like_a_plain_mapping() -> None:
+    """`remember` keeps the history per person (faster to read); as a mapping it is the same
+    pairs, and make_groups gives the same groups whichever it gets."""
+    rng = random.Random(4)
+    pool = [
+        Candidate(
+            f"U{k:03d}", f"lib{rng.randrange(6)}", frozenset(rng.choice([("fi",), ("sv", "fi")]))
+        )
+        for k in range(150)
+    ]
+    library = {c.user_id: c.library for c in pool}
+    past: list[list[list[Member]]] = []
+    for week in range(6):
+        history, fairness = remember(past)
+        plain = dict(history)
+        assert plain == history and len(plain) == len(history)
+        groups = make_groups(pool, history, 3, week, fairness=fairness)
+        assert make_groups(pool, plain, 3, week, fairness=fairness) == groups
+        assert score_groups(groups, pool, plain) == score_groups(groups, pool, history)
+        past.insert(0, as_round(groups, library))
+    assert len(history) > 0 and frozenset({"nobody", "U000"}) not in history

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "W_SAME_LIBRARY",
     "Candidate",
     "Fairness",
+    "PairHistory",
     "PairingQuality",
     "group_sizes",
     "make_groups",
@@ -180,9 +181,48 @@ Member = tuple[str, str | None]
 """A person in a past group: user id and the library key they had then."""
 
 
+class PairHistory(Mapping[frozenset[str], int]):
+    """Pair → rounds ago, kept per person (``remember`` makes it).
+
+    A plain mapping of pairs works as well; this one lets ``make_groups`` read a year of a
+    large pool's meetings person by person instead of pair by pair, about twice as fast.
+    """
+
+    def __init__(self) -> None:
+        self.partners: dict[str, dict[str, int]] = {}
+        self._pairs = 0
+
+    def meet(self, a: str, b: str, rounds_ago: int) -> None:
+        """Record a meeting unless a newer one of the two is known already."""
+        row = self.partners.setdefault(a, {})
+        if b in row or a == b:
+            return
+        row[b] = rounds_ago
+        self.partners.setdefault(b, {})[a] = rounds_ago
+        self._pairs += 1
+
+    def __getitem__(self, pair: frozenset[str]) -> int:
+        if len(pair) != 2:
+            raise KeyError(pair)
+        a, b = pair
+        try:
+            return self.partners[a][b]
+        except KeyError:
+            raise KeyError(pair) from None
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        for a, row in self.partners.items():
+            for b in row:
+                if a < b:
+                    yield frozenset((a, b))
+
+    def __len__(self) -> int:
+        return self._pairs
+
+
 def remember(
     rounds: Sequence[Sequence[Sequence[Member]]],
-) -> tuple[dict[frozenset[str], int], dict[str, Fairness]]:
+) -> tuple[PairHistory, dict[str, Fairness]]:
     """What ``make_groups`` needs to know about past rounds, given newest first.
 
     Each round is its list of groups (members with their library key then). Returns the
@@ -191,7 +231,7 @@ def remember(
     and rounds they had a partner from their own (known) library. Only the newest
     ``MEMORY_HORIZON`` rounds count.
     """
-    history: dict[frozenset[str], int] = {}
+    history = PairHistory()
     seats: dict[str, int] = {}
     colleagues: dict[str, int] = {}
     for ago, groups in enumerate(rounds[:MEMORY_HORIZON], start=1):
@@ -209,7 +249,7 @@ def remember(
                         continue
                     alike |= library_a is not None and library_a == library_b
                 for b, _ in group[k + 1 :]:
-                    history.setdefault(frozenset((a, b)), ago)
+                    history.meet(a, b, ago)
                 if alike:
                     colleagues[a] = colleagues.get(a, 0) + 1
     fairness = {
@@ -351,8 +391,19 @@ class _Model:
         # met[i][j] = repeat penalty of i and j; only pairs within the memory are kept.
         met: list[dict[int, int]] = [{} for _ in people]
         self.met = met
-        # (This loop is most of the cost of a large pool with a year of history: kept lean.)
+        # (This is most of the cost of a large pool with a year of history: kept lean.)
         get, penalty_of, memory = index.get, _PENALTY, MEMORY_HORIZON
+        if isinstance(history, PairHistory):
+            partners = history.partners
+            for x, user_id in enumerate(self.user_ids):
+                row = partners.get(user_id)
+                if row:
+                    met[x] = {
+                        y: penalty_of[ago if ago > 0 else 1]
+                        for b, ago in row.items()
+                        if ago <= memory and (y := get(b)) is not None
+                    }
+            return
         for pair, rounds_ago in history.items():
             if rounds_ago > memory:
                 continue  # a meeting beyond the memory costs nothing
@@ -360,13 +411,13 @@ class _Model:
                 a, b = pair
             except ValueError:
                 continue  # not a pair
-            x = get(a)
-            y = get(b)
-            if x is None or y is None:
+            first = get(a)
+            second = get(b)
+            if first is None or second is None:
                 continue
             penalty = penalty_of[rounds_ago if rounds_ago > 0 else 1]
-            met[x][y] = penalty
-            met[y][x] = penalty
+            met[first][second] = penalty
+            met[second][first] = penalty
 
     def library_cost(self, i: int, j: int) -> int:
         """What i and j cost for working at the same library (0 when they do not)."""

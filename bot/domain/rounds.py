@@ -13,7 +13,15 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.coffee_models import CoffeeGroup, CoffeeGroupMember, CoffeeProgram, CoffeeRound
-from bot.domain.pairing import MEMORY_HORIZON, Candidate, Fairness, Member, make_groups, remember
+from bot.domain.pairing import (
+    MEMORY_HORIZON,
+    Candidate,
+    Fairness,
+    Member,
+    PairHistory,
+    make_groups,
+    remember,
+)
 from bot.domain.participants import ensure_participants
 from bot.domain.starters import choose_starter
 
@@ -85,7 +93,7 @@ async def load_history(
     before_round_id: int | None = None,
     until: datetime | None = None,
     horizon: int = MEMORY_HORIZON,
-) -> tuple[dict[frozenset[str], int], dict[str, Fairness]]:
+) -> tuple[PairHistory, dict[str, Fairness]]:
     """The program's last `horizon` rounds as `make_groups` wants them (`remember`).
 
     One statement: the rounds come from the index on (program_id, scheduled_for, id), their
@@ -143,7 +151,7 @@ async def pair_history(
     history, _ = await load_history(
         session, program_id, before_round_id=before_round_id, horizon=horizon
     )
-    return history
+    return dict(history)
 
 
 async def _recent_starters(session: AsyncSession, program_id: int) -> dict[str, set[str]]:
