@@ -109,7 +109,7 @@ _POLISH = 200_000  # move evaluations a large pool may spend on the groups still
 _STUCK_SAMPLE = 200  # partners tried from those groups per person
 _MEND_WORK = 1_500_000  # looks at people a call may spend mending chains of pairs
 _FINAL_SCANS = 60  # people with a repeat or language problem the final pass tries with everyone
-_FINAL_OLD_WORK = 300_000  # ... and move evaluations it may spend on meetings within the year
+_FINAL_OLD_WORK = 100_000  # ... and move evaluations it may spend on meetings within the year
 
 _ALL_LANGUAGES = -1  # bitmask of an unknown language set: compatible with everyone
 
