@@ -31,8 +31,8 @@ outweighs all that the tiers below can add up to in a group of seven (21 pairs, 
    tie-breaker, so that with a never-met colleague from another library available nobody
    meets a year-old acquaintance again, but an old acquaintance from another library still
    beats a colleague from one's own library. Beyond ``MEMORY_HORIZON`` a meeting costs
-   nothing. (Weighing old meetings like recent ones would trade libraries for them: with 31
-   people, cross-library share fell from 95 % to 83 %.)
+   nothing. (Weighing old meetings like recent ones would trade libraries for them: in the
+   evaluation behind issue 15, cross-library share fell from 95 % to 83 % at 31 people.)
 5. **Fairness** (``W_FAIR`` per unit; each person's count capped at ``FAIRNESS_CAP``), from
    the per-person ``Fairness`` the caller passes: when sizes differ, each member of a larger
    group costs their recent seats in larger groups, and each same-library pair costs the two
