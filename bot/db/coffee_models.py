@@ -71,7 +71,7 @@ class CoffeeRound(Base):
     __tablename__ = "coffee_rounds"
     __table_args__ = (
         UniqueConstraint("program_id", "period"),
-        # The pairing's history: a program's latest rounds, newest first (migration 0006).
+        # The pairing's history: a program's latest rounds, newest first (migration 0007).
         Index("ix_coffee_rounds_program_scheduled", "program_id", "scheduled_for", "id"),
     )
 

@@ -1,7 +1,7 @@
 """rounds: index coffee_rounds(program_id, scheduled_for, id) for the pairing's year of history
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07
 
 `bot.domain.rounds.load_history` reads a program's latest 52 rounds, newest first, in one
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
