@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.coffee_models import (
@@ -17,9 +17,11 @@ from bot.db.coffee_models import (
     CoffeeProgram,
     CoffeeRound,
 )
+from bot.db.models import Library
 from bot.deps import Deps
 from bot.domain import rounds as rounds_db
 from bot.domain.coffee_stats import coffee_stats
+from bot.domain.pairing import Fairness
 from bot.domain.participants import PAUSED, end_finished_pauses, set_paused
 from bot.domain.programs import start_program
 from bot.domain.rounds import MET, NOT_MET, PoolPerson, create_round, pair_history
@@ -298,10 +300,114 @@ async def test_pairing_sees_last_round_as_one_round_ago(
     seen: list[dict[frozenset[str], int]] = []
     real = rounds_db.make_groups
 
-    def spy(candidates: Any, history: Any, group_size: int, seed: int) -> list[list[str]]:
+    def spy(
+        candidates: Any, history: Any, group_size: int, seed: int, fairness: Any = None
+    ) -> list[list[str]]:
         seen.append(dict(history))
-        return real(candidates, history, group_size, seed)
+        return real(candidates, history, group_size, seed, fairness)
 
     monkeypatch.setattr(rounds_db, "make_groups", spy)
     await _round(deps, program, "2026-W50", pool, seed=1, when=NOW + timedelta(weeks=1))
     assert seen == [{frozenset({"UA", "UB"}): 1}]
+
+
+async def test_a_year_of_history_loads_in_one_indexed_statement(deps: Deps) -> None:
+    """Issue 15: the pairing remembers a year (52 rounds), with the fairness counts, read in
+    one statement that the index on coffee_rounds(program_id, scheduled_for, id) serves."""
+    program = await _program(deps)
+    latest = NOW + timedelta(weeks=14)
+    async with deps.db.begin() as session:
+        one, two = Library(team_id=TEAM_ID, name_sv="Ett"), Library(team_id=TEAM_ID, name_sv="Två")
+        session.add_all([one, two])
+        await session.flush()
+        library = {"UA": one.id, "UB": one.id, "UC": two.id, "UD": two.id, "UE": None}
+
+        async def stored_round(when: datetime, groups: list[tuple[str, list[str]]]) -> None:
+            round_ = CoffeeRound(
+                team_id=TEAM_ID,
+                program_id=program.id,
+                period=when.strftime("%G-W%V"),
+                scheduled_for=when,
+                seed=1,
+                status="done",
+                trigger="schedule",
+                pool_size=5,
+                created_at=when,
+            )
+            session.add(round_)
+            await session.flush()
+            for position, (kind, users) in enumerate(groups):
+                failed = kind == "failed"
+                group = CoffeeGroup(
+                    team_id=TEAM_ID,
+                    round_id=round_.id,
+                    position=position,
+                    kind=rounds_db.GROUP if failed else kind,
+                    failed_at=when if failed else None,
+                )
+                session.add(group)
+                await session.flush()
+                for user_id in users:
+                    session.add(
+                        CoffeeGroupMember(
+                            team_id=TEAM_ID,
+                            group_id=group.id,
+                            round_id=round_.id,
+                            user_id=user_id,
+                            library_id=library[user_id],
+                            locale="sv",
+                        )
+                    )
+            await session.flush()
+
+        await stored_round(latest - timedelta(days=400), [("group", ["UC", "UD"])])
+        for week in range(12):
+            await stored_round(NOW + timedelta(weeks=week), [("group", ["UA", "UE"])])
+        await stored_round(NOW + timedelta(weeks=12), [])  # nobody joined: still a round
+        await stored_round(
+            NOW + timedelta(weeks=13),
+            [("group", ["UA", "UD"]), ("failed", ["UB", "UE"]), ("solo", ["UC"])],
+        )
+        await stored_round(latest, [("group", ["UA", "UB", "UC"]), ("group", ["UD", "UE"])])
+
+    statements: list[tuple[str, Any]] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    sync_engine = deps.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        async with deps.db() as session:
+            history, fairness = await rounds_db.load_history(
+                session, program.id, until=latest + timedelta(weeks=1)
+            )
+        assert len(statements) == 1
+        async with deps.db() as session:
+            everything, _ = await rounds_db.load_history(session, program.id)
+            two_rounds, _ = await rounds_db.load_history(session, program.id, horizon=2)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
+
+    pair = frozenset
+    assert history == {
+        pair({"UA", "UB"}): 1,
+        pair({"UA", "UC"}): 1,
+        pair({"UB", "UC"}): 1,
+        pair({"UD", "UE"}): 1,
+        pair({"UA", "UD"}): 2,  # the failed group and the one alone count for nothing
+        pair({"UA", "UE"}): 4,  # the empty round keeps its place
+    }
+    assert fairness == {
+        "UA": Fairness(larger_group_seats=1, same_library_pairings=1),
+        "UB": Fairness(1, 1),
+        "UC": Fairness(1, 0),
+    }
+    assert everything == {**history, pair({"UC", "UD"}): 16}  # older than a year: only by count
+    assert two_rounds == {p: ago for p, ago in history.items() if ago <= 2}
+
+    if deps.engine.dialect.name == "sqlite":
+        statement, parameters = statements[0]
+        async with deps.engine.connect() as conn:
+            plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()
+        assert "ix_coffee_rounds_program_scheduled" in " ".join(str(row[-1]) for row in plan), plan

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.pairing import (
+    MEMORY_HORIZON,
     REPEAT_HORIZON,
     W_NO_COMMON_LANGUAGE,
     W_SAME_LIBRARY,
@@ -337,7 +338,11 @@ def test_the_extra_members_go_where_the_languages_fit(group_size: int) -> None:
 
 def test_recent_repeats_weigh_more_than_old_ones() -> None:
     assert repeat_penalty(1) > repeat_penalty(2) > repeat_penalty(5) > repeat_penalty(12) > 0
-    assert repeat_penalty(REPEAT_HORIZON + 1) == 0
+    # Beyond the repeat horizon a meeting is remembered for a year, weakly (issue 15: it
+    # used to cost nothing from round 13 on).
+    old = [repeat_penalty(ago) for ago in range(REPEAT_HORIZON + 1, MEMORY_HORIZON + 1)]
+    assert old == sorted(old, reverse=True) and old[0] > old[-1] > 0
+    assert repeat_penalty(MEMORY_HORIZON + 1) == 0
     assert repeat_penalty(0) == repeat_penalty(1)
 
 

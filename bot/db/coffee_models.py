@@ -69,7 +69,11 @@ class CoffeeRound(Base):
     """One pairing of a program for one period (ISO week of the period's first week)."""
 
     __tablename__ = "coffee_rounds"
-    __table_args__ = (UniqueConstraint("program_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("program_id", "period"),
+        # The pairing's history: a program's latest rounds, newest first (migration 0007).
+        Index("ix_coffee_rounds_program_scheduled", "program_id", "scheduled_for", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -1,30 +1,43 @@
 """Who meets whom in a coffee round: a pure, deterministic grouping algorithm.
 
 The problem is a weighted grouping: putting two people together costs a penalty when they
-share no chat language, when they met in a recent round (more the more recent), and when they
-work at the same library. The exact answer (maximum-weight matching, or worse for trios) is
-O(n³) and memory-hungry, so we build groups greedily and then improve them by moving people
-between groups (swaps; when sizes differ, moves from a larger group to a smaller one). Small
-pools (up to 120 people), where repeats are hardest to avoid, try every partner and then run
-an iterated local search within a fixed amount of work (at most a few tens of ms); large pools
-sample partners, so 10,000 people take well under a second. Rounds of pairs then mend what
-such moves cannot reach: a pair that still costs something is fixed by a longer chain of
-changes (a meets x1, x1's partner meets x2, …, the last one freed meets b), found by a
-breadth-first search over the people in pairs (``_mend_pairs``). On the benchmark's pools
-(``bench/pairing.py``) rounds of pairs then cost what an exact maximum-weight matching costs.
+share no chat language, when they met before (much more when recently), and when they work at
+the same library; small fairness terms decide who takes the seats nobody prefers. The exact
+answer (maximum-weight matching, or worse for trios) is O(n³) and memory-hungry, so we build
+groups greedily and then improve them by moving people between groups (swaps; when sizes
+differ, moves from a larger group to a smaller one). Small pools (up to 120 people), where
+repeats are hardest to avoid, try every partner and then run an iterated local search within
+a fixed amount of work (at most a few tens of ms); large pools sample partners, so 10,000
+people take about a second. Rounds of pairs then mend what such moves cannot reach: a pair
+that still costs something is fixed by a longer chain of changes (a meets x1, x1's partner
+meets x2, …, the last one freed meets b), found by a breadth-first search over the people in
+pairs (``_mend_pairs``). Last, every group that still carries a recent repeat or a language
+problem tries every single swap and move with everyone in the pool (``_final_swaps``), so no
+such penalty is left that one exchange removes, whatever the group size.
 
 The penalties are tiered. The weights are orders of magnitude apart, so one unit of a tier
-outweighs all that the tiers below can add up to in the few groups a move touches (a group of
-seven has 21 pairs):
+outweighs all that the tiers below can add up to in a group of seven (21 pairs, 7 people;
+``tests/test_pairing.py`` checks the arithmetic):
 
 1. **No shared chat language** (``W_NO_COMMON_LANGUAGE`` per pair; a group of three or more
    with no language *all* members share costs the same once more). People must be able to
    talk at all. Unknown languages count as compatible.
 2. **A recent repeat** (``W_REPEAT`` per pair who met within ``REPEAT_HORIZON`` rounds).
    Fewer repeats first, then which ones: ``W_RECENCY`` per round of recency, so a pair who
-   met last round costs more than one who met five rounds ago, and beyond the horizon a past
-   meeting costs nothing.
+   met last round costs more than one who met five rounds ago.
 3. **The same library** (``W_SAME_LIBRARY`` per pair). Unknown libraries count as different.
+4. **Met before** (``W_MET_BEFORE`` × 4 down to × 1 per pair who met more than
+   ``REPEAT_HORIZON`` and at most ``MEMORY_HORIZON`` rounds ago, older = cheaper): a
+   tie-breaker, so that with a never-met colleague from another library available nobody
+   meets a year-old acquaintance again, but an old acquaintance from another library still
+   beats a colleague from one's own library. Beyond ``MEMORY_HORIZON`` a meeting costs
+   nothing. (Weighing old meetings like recent ones would trade libraries for them: in the
+   evaluation behind issue 15, cross-library share fell from 95 % to 83 % at 31 people.)
+5. **Fairness** (``W_FAIR`` per unit; each person's count capped at ``FAIRNESS_CAP``), from
+   the per-person ``Fairness`` the caller passes: when sizes differ, each member of a larger
+   group costs their recent seats in larger groups, and each same-library pair costs the two
+   people's recent same-library pairings. So the odd seat and the unavoidable same-library
+   pairings go round instead of falling on the same people.
 
 Why repeats before libraries: "I keep meeting the same person" is the complaint users of other
 coffee bots make most, and the acceptance rule is "nobody repeats a partner while an unmet
@@ -35,38 +48,53 @@ coffee with the same person. With plenty of people from other libraries (every r
 round), nobody is grouped with a colleague from their own library. Swapping the two tiers is
 a change of ``W_REPEAT``/``W_RECENCY`` versus ``W_SAME_LIBRARY``.
 
-Everything is seeded: the same candidates (in any order), history, size and seed give the
-same groups. Only ``random.Random(seed)`` is used; no clock, no I/O.
+Everything is seeded: the same candidates (in any order), history, fairness, size and seed
+give the same groups. Only ``random.Random(seed)`` is used; no clock, no I/O. Ties are broken
+by that seed, never by the order of the input or the spelling of the ids: people get their
+working numbers in a seeded order (``_Model``), so "the first one found" is a seeded choice.
 """
 
 from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "FAIRNESS_CAP",
+    "MEMORY_HORIZON",
     "REPEAT_HORIZON",
+    "W_FAIR",
+    "W_MET_BEFORE",
     "W_NO_COMMON_LANGUAGE",
     "W_RECENCY",
     "W_REPEAT",
     "W_SAME_LIBRARY",
     "Candidate",
+    "Fairness",
+    "PairHistory",
     "PairingQuality",
     "group_sizes",
     "make_groups",
+    "remember",
     "repeat_penalty",
     "score_groups",
 ]
 
 REPEAT_HORIZON = 12
-"""A pair who met more than this many rounds ago may meet again without penalty."""
+"""A pair who met at most this many rounds ago is a (costly) repeat."""
+MEMORY_HORIZON = 52
+"""A pair who met more than this many rounds ago (a year of weekly rounds) costs nothing."""
+FAIRNESS_CAP = 8
+"""Fairness counts above this weigh the same."""
 
-W_NO_COMMON_LANGUAGE = 1_000_000_000
-W_REPEAT = 1_000_000
-W_RECENCY = 1_000
-W_SAME_LIBRARY = 10
+W_NO_COMMON_LANGUAGE = 10_000_000_000
+W_REPEAT = 300_000_000
+W_RECENCY = 1_000_000
+W_SAME_LIBRARY = 40_000
+W_MET_BEFORE = 400
+W_FAIR = 1
 
 MIN_GROUP_SIZE = 2
 MAX_GROUP_SIZE = 6
@@ -80,6 +108,8 @@ _STALL = 100_000  # ... and stops early once this many brought nothing better
 _POLISH = 200_000  # move evaluations a large pool may spend on the groups still costing something
 _STUCK_SAMPLE = 200  # partners tried from those groups per person
 _MEND_WORK = 1_500_000  # looks at people a call may spend mending chains of pairs
+_FINAL_SCANS = 60  # people with a repeat or language problem the final pass tries with everyone
+_FINAL_OLD_WORK = 100_000  # ... and move evaluations it may spend on meetings within the year
 
 _ALL_LANGUAGES = -1  # bitmask of an unknown language set: compatible with everyone
 
@@ -94,6 +124,14 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Fairness:
+    """What one person recently got of the seats nobody prefers (counts of rounds)."""
+
+    larger_group_seats: int = 0  # rounds in a group larger than the round's smallest
+    same_library_pairings: int = 0  # rounds with a partner from their own library
+
+
+@dataclass(frozen=True)
 class PairingQuality:
     """How good a grouping is; every member pair of a group counts (a trio has 3 pairs)."""
 
@@ -104,14 +142,23 @@ class PairingQuality:
     no_common_language_pairs: int
     no_common_language_groups: int  # groups of 3+ with no language all members share
     total_score: int  # the penalty make_groups minimises; lower is better, 0 is perfect
+    met_before_pairs: int = 0  # pairs who met earlier, within MEMORY_HORIZON rounds
 
 
 def repeat_penalty(rounds_ago: int) -> int:
-    """Cost of grouping a pair again who last met ``rounds_ago`` rounds ago (1 = last round)."""
+    """Cost of grouping a pair again who last met ``rounds_ago`` rounds ago (1 = last round).
+
+    Within ``REPEAT_HORIZON``: ``W_REPEAT`` plus ``W_RECENCY`` per round of recency. Up to
+    ``MEMORY_HORIZON``: 4 × ``W_MET_BEFORE`` just beyond the horizon, falling to 1 × a year
+    ago. Beyond: 0.
+    """
     rounds_ago = max(rounds_ago, 1)
-    if rounds_ago > REPEAT_HORIZON:
-        return 0
-    return W_REPEAT + W_RECENCY * (REPEAT_HORIZON + 1 - rounds_ago)
+    if rounds_ago <= REPEAT_HORIZON:
+        return W_REPEAT + W_RECENCY * (REPEAT_HORIZON + 1 - rounds_ago)
+    if rounds_ago <= MEMORY_HORIZON:
+        span = MEMORY_HORIZON - REPEAT_HORIZON - 1
+        return W_MET_BEFORE * (1 + 3 * (MEMORY_HORIZON - rounds_ago) // span)
+    return 0
 
 
 def group_sizes(count: int, group_size: int) -> list[int]:
@@ -130,26 +177,110 @@ def group_sizes(count: int, group_size: int) -> list[int]:
     return [base + 1] * extra + [base] * (groups - extra)
 
 
+Member = tuple[str, str | None]
+"""A person in a past group: user id and the library key they had then."""
+
+
+class PairHistory(Mapping[frozenset[str], int]):
+    """Pair → rounds ago, kept per person (``remember`` makes it).
+
+    A plain mapping of pairs works as well; this one lets ``make_groups`` read a year of a
+    large pool's meetings person by person instead of pair by pair, about twice as fast.
+    """
+
+    def __init__(self) -> None:
+        self.partners: dict[str, dict[str, int]] = {}
+        self._pairs = 0
+
+    def meet(self, a: str, b: str, rounds_ago: int) -> None:
+        """Record a meeting unless a newer one of the two is known already."""
+        row = self.partners.setdefault(a, {})
+        if b in row or a == b:
+            return
+        row[b] = rounds_ago
+        self.partners.setdefault(b, {})[a] = rounds_ago
+        self._pairs += 1
+
+    def __getitem__(self, pair: frozenset[str]) -> int:
+        if len(pair) != 2:
+            raise KeyError(pair)
+        a, b = pair
+        try:
+            return self.partners[a][b]
+        except KeyError:
+            raise KeyError(pair) from None
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        for a, row in self.partners.items():
+            for b in row:
+                if a < b:
+                    yield frozenset((a, b))
+
+    def __len__(self) -> int:
+        return self._pairs
+
+
+def remember(
+    rounds: Sequence[Sequence[Sequence[Member]]],
+) -> tuple[PairHistory, dict[str, Fairness]]:
+    """What ``make_groups`` needs to know about past rounds, given newest first.
+
+    Each round is its list of groups (members with their library key then). Returns the
+    history (pair → rounds ago, 1 = the newest round; the latest meeting counts) and each
+    person's ``Fairness``: rounds they sat in a group larger than that round's smallest,
+    and rounds they had a partner from their own (known) library. Only the newest
+    ``MEMORY_HORIZON`` rounds count.
+    """
+    history = PairHistory()
+    seats: dict[str, int] = {}
+    colleagues: dict[str, int] = {}
+    for ago, groups in enumerate(rounds[:MEMORY_HORIZON], start=1):
+        sizes = [len(group) for group in groups if len(group) >= MIN_GROUP_SIZE]
+        smallest = min(sizes, default=0)
+        for group in groups:
+            if len(group) < MIN_GROUP_SIZE:
+                continue
+            for k, (a, library_a) in enumerate(group):
+                if len(group) > smallest:
+                    seats[a] = seats.get(a, 0) + 1
+                alike = False
+                for b, library_b in group:
+                    if b == a:
+                        continue
+                    alike |= library_a is not None and library_a == library_b
+                for b, _ in group[k + 1 :]:
+                    history.meet(a, b, ago)
+                if alike:
+                    colleagues[a] = colleagues.get(a, 0) + 1
+    fairness = {
+        user_id: Fairness(seats.get(user_id, 0), colleagues.get(user_id, 0))
+        for user_id in seats.keys() | colleagues.keys()
+    }
+    return history, fairness
+
+
 def make_groups(
     candidates: Sequence[Candidate],
     history: Mapping[frozenset[str], int],
     group_size: int,
     seed: int,
+    fairness: Mapping[str, Fairness] | None = None,
 ) -> list[list[str]]:
     """Group the candidates for one round; see the module docstring for the priorities.
 
     ``history`` maps a pair of user ids to how many rounds ago they last met (1 = last round);
-    pairs involving people not in ``candidates`` are ignored. Returns groups of user ids:
-    groups ordered by their smallest user id, members in a seeded order (so a caller that
-    asks ``group[0]`` to propose a time spreads that job fairly). Fewer than two candidates
-    give ``[]``.
+    pairs involving people not in ``candidates`` are ignored. ``fairness`` tells, per user id,
+    who recently sat in larger groups or with colleagues (missing = never). Returns groups of
+    user ids: groups ordered by their smallest user id, members in a seeded order (so a caller
+    that asks ``group[0]`` to propose a time spreads that job fairly). Fewer than two
+    candidates give ``[]``.
     """
     _check_group_size(group_size)
-    model = _Model(candidates, history)
+    rng = random.Random(seed)
+    model = _Model(candidates, history, fairness, rng)
     sizes = group_sizes(model.n, group_size)
     if not sizes:
         return []
-    rng = random.Random(seed)
     best = [list(range(model.n))] if len(sizes) == 1 else _search(model, sizes, rng)
     result = [[model.user_ids[i] for i in group] for group in best]
     for group in result:
@@ -162,19 +293,27 @@ def score_groups(
     groups: Sequence[Sequence[str]],
     candidates: Sequence[Candidate],
     history: Mapping[frozenset[str], int],
+    fairness: Mapping[str, Fairness] | None = None,
 ) -> PairingQuality:
     """Measure a grouping with the same penalties ``make_groups`` minimises."""
-    model = _Model(candidates, history)
+    model = _Model(candidates, history, fairness)
     index = {user_id: i for i, user_id in enumerate(model.user_ids)}
-    pairs = same_library = repeats = no_language = no_language_groups = total = 0
-    for group in groups:
-        members = [index[user_id] for user_id in group]
+    pairs = same_library = repeats = met_before = no_language = no_language_groups = 0
+    members_of = [[index[user_id] for user_id in group] for group in groups]
+    sizes = {len(members) for members in members_of}
+    big = max(sizes) if len(sizes) > 1 else -1
+    total = 0
+    for members in members_of:
         total += model.group_cost(members)
+        if len(members) == big:
+            total += sum(model.seat[i] for i in members)
         for a, i in enumerate(members):
             for j in members[a + 1 :]:
                 pairs += 1
                 same_library += model.lib[i] == model.lib[j]
-                repeats += j in model.met[i]
+                penalty = model.met[i].get(j, 0)
+                repeats += penalty >= W_REPEAT
+                met_before += 0 < penalty < W_REPEAT
                 no_language += not model.lang[i] & model.lang[j]
         if len(members) >= 3 and not model.group_mask(members):
             no_language_groups += 1
@@ -186,6 +325,7 @@ def score_groups(
         no_common_language_pairs=no_language,
         no_common_language_groups=no_language_groups,
         total_score=total,
+        met_before_pairs=met_before,
     )
 
 
@@ -194,13 +334,27 @@ def _check_group_size(group_size: int) -> None:
         raise ValueError(f"group_size must be {MIN_GROUP_SIZE}..{MAX_GROUP_SIZE}, not {group_size}")
 
 
+_PENALTY = [repeat_penalty(rounds_ago) for rounds_ago in range(MEMORY_HORIZON + 1)]
+
+
 class _Model:
-    """The candidates as small integers (sorted by user id) with precomputed penalties."""
+    """The candidates as small integers with precomputed penalties.
+
+    The numbers follow the user ids sorted and then shuffled by the seed (``rng``), so the
+    input order never matters and "the first one" of equals is a seeded choice, not the one
+    whose id sorts first. Without ``rng`` (scoring only) they follow the sorted ids.
+    """
 
     def __init__(
-        self, candidates: Sequence[Candidate], history: Mapping[frozenset[str], int]
+        self,
+        candidates: Sequence[Candidate],
+        history: Mapping[frozenset[str], int],
+        fairness: Mapping[str, Fairness] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         people = sorted(candidates, key=lambda c: c.user_id)
+        if rng is not None:
+            rng.shuffle(people)
         self.user_ids = [c.user_id for c in people]
         self.n = len(people)
         index = {user_id: i for i, user_id in enumerate(self.user_ids)}
@@ -222,26 +376,61 @@ class _Model:
             for i, c in enumerate(people)
         ]
 
-        # met[i][j] = repeat penalty of i and j; only pairs within the horizon are kept.
-        self.met: list[dict[int, int]] = [{} for _ in people]
+        # seat[i]: what a seat in a larger group costs i; lib_fair[i]: what i adds to a
+        # same-library pair. Both from the fairness counts, capped.
+        fair = fairness or {}
+        none = Fairness()
+        self.seat = [0] * self.n
+        self.lib_fair = [0] * self.n
+        if fair:
+            for i, user_id in enumerate(self.user_ids):
+                counts = fair.get(user_id, none)
+                self.seat[i] = W_FAIR * min(max(counts.larger_group_seats, 0), FAIRNESS_CAP)
+                self.lib_fair[i] = W_FAIR * min(max(counts.same_library_pairings, 0), FAIRNESS_CAP)
+
+        # met[i][j] = repeat penalty of i and j; only pairs within the memory are kept.
+        met: list[dict[int, int]] = [{} for _ in people]
+        self.met = met
+        # (This is most of the cost of a large pool with a year of history: kept lean.)
+        get, penalty_of, memory = index.get, _PENALTY, MEMORY_HORIZON
+        if isinstance(history, PairHistory):
+            partners = history.partners
+            for x, user_id in enumerate(self.user_ids):
+                row = partners.get(user_id)
+                if row:
+                    met[x] = {
+                        y: penalty_of[ago if ago > 0 else 1]
+                        for b, ago in row.items()
+                        if ago <= memory and (y := get(b)) is not None
+                    }
+            return
         for pair, rounds_ago in history.items():
-            if rounds_ago > REPEAT_HORIZON or len(pair) != 2:
-                continue  # a meeting beyond the horizon costs nothing
-            a, b = pair
-            i, j = index.get(a), index.get(b)
-            if i is None or j is None:
+            if rounds_ago > memory:
+                continue  # a meeting beyond the memory costs nothing
+            try:
+                a, b = pair
+            except ValueError:
+                continue  # not a pair
+            first = get(a)
+            second = get(b)
+            if first is None or second is None:
                 continue
-            penalty = repeat_penalty(rounds_ago)
-            if penalty:
-                self.met[i][j] = penalty
-                self.met[j][i] = penalty
+            penalty = penalty_of[rounds_ago if rounds_ago > 0 else 1]
+            met[first][second] = penalty
+            met[second][first] = penalty
+
+    def library_cost(self, i: int, j: int) -> int:
+        """What i and j cost for working at the same library (0 when they do not)."""
+        if self.lib[i] == self.lib[j]:
+            return W_SAME_LIBRARY + self.lib_fair[i] + self.lib_fair[j]
+        return 0
 
     def pair_cost(self, i: int, j: int) -> int:
         cost = self.met[i].get(j, 0)
         if not self.lang[i] & self.lang[j]:
             cost += W_NO_COMMON_LANGUAGE
         if self.lib[i] == self.lib[j]:
-            cost += W_SAME_LIBRARY
+            cost += W_SAME_LIBRARY + self.lib_fair[i] + self.lib_fair[j]
         return cost
 
     def group_mask(self, members: Sequence[int]) -> int:
@@ -257,6 +446,7 @@ class _Model:
         return [[cost(i, j) if i != j else 0 for j in range(self.n)] for i in range(self.n)]
 
     def group_cost(self, members: Sequence[int]) -> int:
+        """The group's pair and language penalties (without the larger-group seat term)."""
         cost = 0
         for a, i in enumerate(members):
             for j in members[a + 1 :]:
@@ -278,8 +468,10 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
     if not exhaustive:
         n = model.n
 
+        people = range(n)
+
         def anyone() -> list[int]:
-            return [rng.randrange(n) for _ in range(_SAMPLE)]
+            return rng.choices(people, k=_SAMPLE)
 
         # Random partners fix most groups cheaply. What is left usually needs a partner from
         # another group with the same trouble (a Finnish speaker stuck among Swedish speakers,
@@ -298,6 +490,9 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
 
             state.improve(troubled, partners=fellows, work_limit=limit)
         _mend_pairs(state)
+        _final_swaps(state, W_REPEAT, _FINAL_SCANS * n)
+        _final_swaps(state, W_MET_BEFORE, _FINAL_OLD_WORK)
+        _share_seats(state)
         return state.groups
     everyone = range(model.n)
     state.improve(range(len(sizes)), partners=lambda: everyone)
@@ -313,7 +508,43 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
                 best, best_total, found = state.snapshot(), state.total, state.work
         else:
             state.undo(mark)
+    if len({len(group) for group in best}) > 1:
+        state = _State(model, best, rng, exhaustive)
+        _share_seats(state)
+        return state.groups
     return best
+
+
+_SEAT_ROUNDS = 4  # proposals per seat in a larger group (see _share_seats)
+
+
+def _share_seats(state: _State) -> None:
+    """Hand the seats in larger groups round by chance among all who could take them.
+
+    The search only makes moves that lower the penalty, so when many groupings cost the
+    same, who sits in a larger group follows the construction order (people with few
+    languages start groups, the others fill them). So each seat in a larger group is offered,
+    a few times over, to a person drawn at random from the whole pool; when that person is in
+    a smaller group and the exchange costs nothing (nor lowers a tier: fairness counts too),
+    they swap. A random walk over the equally good groupings, so everyone who could take the
+    seat has about the same chance.
+    """
+    if not state.uneven:
+        return
+    rng, groups, group_of, n = state.rng, state.groups, state.group_of, state.model.n
+    big = state.small_size + 1
+    seats = [(g, k) for g, group in enumerate(groups) if len(group) == big for k in range(big)]
+    for _ in range(_SEAT_ROUNDS):
+        rng.shuffle(seats)
+        for g, k in seats:
+            p, q = groups[g][k], rng.randrange(n)
+            if len(groups[group_of[q]]) == big:
+                continue
+            before, mark = state.total, len(state.log)
+            state.swap(p, q)
+            if state.total > before:
+                state.undo(mark)
+            state.log.clear()
 
 
 def _greedy(
@@ -322,11 +553,18 @@ def _greedy(
     """Fill groups one at a time, each slot with the cheapest of the (sampled) unassigned.
 
     People with fewer languages start groups first (in seeded order among equals): they are
-    the hardest to place once few people are left.
+    the hardest to place once few people are left. The groups are filled in a seeded order of
+    their sizes, and among equally cheap people a seeded choice wins (not the first found:
+    the people are looked at in order of languages), so nobody is drawn into the larger
+    groups by how many languages they speak; their seat costs (fairness) count here too.
     """
     order = list(range(model.n))
     rng.shuffle(order)
     order.sort(key=lambda i: _language_count(model.lang[i]))
+    big = max(sizes) if len(set(sizes)) > 1 else -1
+    seat = model.seat
+    fill = list(sizes)
+    rng.shuffle(fill)
     pool = list(order)  # the unassigned, in no particular order (removal swaps in the last)
     position = {person: k for k, person in enumerate(pool)}
 
@@ -338,26 +576,31 @@ def _greedy(
 
     starters = iter(order)
     groups: list[list[int]] = []
-    for size in sizes:
+    for size in fill:
         first = next(i for i in starters if i in position)
         take(first)
         group, mask = [first], model.lang[first]
         while len(group) < size:
-            if exhaustive or len(pool) <= _SAMPLE:
+            scan_all = exhaustive or len(pool) <= _SAMPLE
+            if scan_all:
                 options: Sequence[int] = pool
             else:
-                options = [pool[rng.randrange(len(pool))] for _ in range(_SAMPLE)]
-            best, best_cost = -1, -1
+                options = rng.choices(pool, k=_SAMPLE)
+            best, best_cost, ties = -1, -1, 0
             for x in options:
-                cost = 0
+                cost = seat[x] if size == big else 0
                 for m in group:
                     cost += model.pair_cost(x, m)
                 if len(group) >= 2 and mask and not mask & model.lang[x]:
                     cost += W_NO_COMMON_LANGUAGE
                 if best < 0 or cost < best_cost:
-                    best, best_cost = x, cost
-                    if cost == 0:
-                        break
+                    best, best_cost, ties = x, cost, 1
+                    if cost == 0 and not scan_all:
+                        break  # sampled options are a seeded choice already
+                elif cost == best_cost:
+                    ties += 1  # keep each of the equals with the same chance
+                    if rng.randrange(ties) == 0:
+                        best = x
             take(best)
             group.append(best)
             mask &= model.lang[best]
@@ -411,6 +654,9 @@ class _State:
         self.contrib = [0] * model.n  # large pools: i's pair costs within its group
         self.mask = [0] * len(groups)
         self.term = [0] * len(groups)
+        # seat_sum[g]: the seat costs of g's members; a larger group pays them (fairness).
+        self.seats = self.uneven and any(model.seat)
+        self.seat_sum = [0] * len(groups)
         self.costs = [0] * len(groups)
         self.total = 0
         for g in range(len(groups)):
@@ -427,12 +673,18 @@ class _State:
         self.mask[g] = self.without[group[0]] & lang[group[0]]
         self.term[g] = W_NO_COMMON_LANGUAGE if len(group) >= 3 and not self.mask[g] else 0
         old = self.costs[g]
+        seats = 0
+        if self.seats:
+            seat = self.model.seat
+            self.seat_sum[g] = sum(seat[i] for i in group)
+            if len(group) > self.small_size:
+                seats = self.seat_sum[g]
         if self.rows is None:
             for i in group:
                 self.contrib[i] = self._moved_cost(i, group, i)
-            self.costs[g] = sum(self.contrib[i] for i in group) // 2 + self.term[g]
+            self.costs[g] = sum(self.contrib[i] for i in group) // 2 + self.term[g] + seats
         else:
-            self.costs[g] = sum(self.attraction[i][g] for i in group) // 2 + self.term[g]
+            self.costs[g] = sum(self.attraction[i][g] for i in group) // 2 + self.term[g] + seats
         self.total += self.costs[g] - old
 
     def snapshot(self) -> list[list[int]]:
@@ -524,6 +776,11 @@ class _State:
             stay_p = contrib[p]
         small = self.small_size if self.uneven else -1
         big = small + 1
+        # Seats in larger groups (fairness): a larger group pays its members' seat costs.
+        seats = self.seats
+        seat, seat_sum = self.model.seat, self.seat_sum
+        seat_p = seat[p] if seats else 0
+        sum1 = seat_sum[g1] if seats else 0
         best = (0, _SWAP, -1, -1, -1)
         # For a chain: the best smaller group for p and the best stand-in for p's place.
         best_dest = best_stand_in = 0
@@ -552,14 +809,18 @@ class _State:
             swap += q_for_p - term1 - term[g2]
             if size2 >= 3 and not without[q] & lang_p:
                 swap += W_NO_COMMON_LANGUAGE
+            if seats and size1 != size2:
+                swap += seat[q] - seat_p if size1 == big else seat_p - seat[q]
             if swap < best[0]:
                 best = (swap, _SWAP, p, q, -1)
             if size2 == small:  # p could join g2
                 join = in2_p - term[g2]
                 if size2 + 1 >= 3 and not masks[g2] & lang_p:
                     join += W_NO_COMMON_LANGUAGE
+                if seats:  # g2 becomes a larger group
+                    join += seat_sum[g2] + seat_p
                 if size1 == big:
-                    move = join - stay_p - term1
+                    move = join - stay_p - term1 - sum1
                     if size1 - 1 >= 3 and not rest1:
                         move += W_NO_COMMON_LANGUAGE
                     if move < best[0]:
@@ -570,24 +831,34 @@ class _State:
                 leave = -stay_q - term[g2]
                 if size2 - 1 >= 3 and not without[q]:
                     leave += W_NO_COMMON_LANGUAGE
+                if seats:  # g2 becomes a smaller group
+                    leave -= seat_sum[g2]
                 if size1 == small:
                     move = in1_q + leave - term1
                     if size1 + 1 >= 3 and not mask1 & lang[q]:
                         move += W_NO_COMMON_LANGUAGE
+                    if seats:
+                        move += sum1 + seat[q]
                     if move < best[0]:
                         best = (move, _MOVE, q, g1, -1)
-                if stand_in < 0 or for1_q + q_for_p + leave < best_stand_in:
-                    best_stand_in, stand_in = for1_q + q_for_p + leave, q
+                stand = for1_q + q_for_p + leave
+                if seats and size1 == big:  # q takes p's seat in the larger g1
+                    stand += seat[q]
+                if stand_in < 0 or stand < best_stand_in:
+                    best_stand_in, stand_in = stand, q
         if dest >= 0 and stand_in >= 0:
             chain = best_dest + best_stand_in - stay_p - term1
+            if seats and size1 == big:
+                chain -= seat_p
             if chain < best[0]:
                 best = (chain, _CHAIN, p, dest, stand_in)
         return best
 
     def _moved_cost(self, person: int, group: list[int], leaving: int) -> int:
         """Pair costs ``person`` would have in ``group`` once ``leaving`` has left it."""
-        lang, lib = self.model.lang, self.model.lib
+        lang, lib, lib_fair = self.model.lang, self.model.lib, self.model.lib_fair
         met, language, library = self.model.met[person], lang[person], lib[person]
+        own = W_SAME_LIBRARY + lib_fair[person]
         cost = 0
         for j in group:
             if j in (leaving, person):
@@ -597,7 +868,7 @@ class _State:
             if not language & lang[j]:
                 cost += W_NO_COMMON_LANGUAGE
             if library == lib[j]:
-                cost += W_SAME_LIBRARY
+                cost += own + lib_fair[j]
         return cost
 
     def improve(
@@ -649,6 +920,60 @@ class _State:
                         queue.append(g)
 
 
+def _final_swaps(state: _State, tier: int, work: int) -> None:
+    """Every group still carrying a problem of ``tier`` tries every move with everyone.
+
+    Large pools sample partners, and a group whose only fix is one particular person can be
+    missed (more often the larger the groups). So each member of such a group who takes part
+    in the problem tries every person of the pool as a swap partner, and the moves and chains
+    of ``best_move``; the best one is made when it lowers the total. Repeated until nothing
+    helps or ``work`` move evaluations are spent. ``W_REPEAT``: a recent repeat or a missing
+    shared language (every member when the group as a whole shares no language; a tier
+    outweighs all below it, so a group costing less has neither). ``W_MET_BEFORE``: two who
+    met within the year. The earlier search leaves few such groups.
+    """
+    model, groups, group_of, costs = state.model, state.groups, state.group_of, state.costs
+    met, pair_cost = model.met, model.pair_cost
+    everyone = range(model.n)
+    spent = 0
+
+    def culprits(g: int) -> list[int]:
+        group = groups[g]
+        if tier >= W_REPEAT:
+            if costs[g] < W_REPEAT:
+                return []
+            if len(group) >= 3 and not state.mask[g]:
+                return list(group)
+            return [i for i in group if any(pair_cost(i, j) >= W_REPEAT for j in group if j != i)]
+        return [i for i in group if any(j in met[i] for j in group)]
+
+    changed = True
+    while changed:
+        changed = False
+        floor = W_REPEAT if tier >= W_REPEAT else tier
+        troubled = sorted((-cost, g) for g, cost in enumerate(costs) if cost >= floor)
+        for _, g in troubled:
+            for p in culprits(g):
+                if group_of[p] != g or p not in culprits(g):
+                    continue
+                if spent >= work:
+                    return
+                spent += model.n
+                state.work += model.n
+                delta, kind, a, b, c = state.best_move(p, everyone)
+                if delta >= 0:
+                    continue
+                if kind == _SWAP:
+                    state.swap(a, b)
+                elif kind == _MOVE:
+                    state.move(a, b)
+                else:
+                    state.move(a, b)
+                    state.move(c, g)
+                state.log.clear()
+                changed = True
+
+
 def _mend_pairs(state: _State) -> bool:
     """Fix costly pairs by rearranging chains of pairs; True when anything improved.
 
@@ -685,6 +1010,7 @@ def _mend_pairs(state: _State) -> bool:
     # Strict passes first (no new penalty at all), then passes that allow lower tiers.
     for check_library, check_met, tier in (
         (True, True, 0),
+        (True, False, W_MET_BEFORE),
         (False, True, W_REPEAT),
         (False, False, W_NO_COMMON_LANGUAGE),
     ):
@@ -775,8 +1101,8 @@ def _alternating_chain(
     """The people x1..xk of the shortest chain a–x1, y1–x2, …, yk–b (y = x's partner, the
     new pairs all acceptable in this pass) that lowers the penalty, and the work spent;
     ``[]`` when there is none. ``pair_costs(x)`` is what x's pair costs now."""
-    lang, lib, met = model.lang, model.lib, model.met
-    lang_b, lib_b, met_b = lang[b], lib[b], met[b]
+    lang, met = model.lang, model.met
+    lang_b, met_b = lang[b], met[b]
     pair_cost = model.pair_cost
     strict = check_library and check_met  # then every acceptable new pair costs nothing
     # A pair can be crossed either way (enter at x to free y, or at y to free x), so a person
@@ -809,11 +1135,9 @@ def _alternating_chain(
                 freed[y] = 1
                 came_from[y] = (u, x)
                 gain_y = gain[y] = gain_u - (0 if strict else pair_cost(u, x)) + pair_costs(x)
-                closing = met_b.get(y, 0)
+                closing = met_b.get(y, 0) + model.library_cost(y, b)
                 if not lang[y] & lang_b:
                     closing += W_NO_COMMON_LANGUAGE
-                if lib[y] == lib_b:
-                    closing += W_SAME_LIBRARY
                 if closing < gain_y:
                     chain = _chain_to(came_from, a, y, mate)
                     if chain:

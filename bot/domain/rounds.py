@@ -9,11 +9,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.coffee_models import CoffeeGroup, CoffeeGroupMember, CoffeeProgram, CoffeeRound
-from bot.domain.pairing import REPEAT_HORIZON, Candidate, make_groups
+from bot.domain.pairing import (
+    MEMORY_HORIZON,
+    Candidate,
+    Fairness,
+    Member,
+    PairHistory,
+    make_groups,
+    remember,
+)
 from bot.domain.participants import ensure_participants
 from bot.domain.starters import choose_starter
 
@@ -74,46 +82,76 @@ def fit_group_dm(groups: list[list[str]]) -> list[list[str]]:
     return fitted
 
 
+# A year: no program meets more often than weekly, so this keeps every remembered round.
+HISTORY_MAX_AGE = timedelta(days=366)
+
+
+async def load_history(
+    session: AsyncSession,
+    program_id: int,
+    *,
+    before_round_id: int | None = None,
+    until: datetime | None = None,
+    horizon: int = MEMORY_HORIZON,
+) -> tuple[PairHistory, dict[str, Fairness]]:
+    """The program's last `horizon` rounds as `make_groups` wants them (`remember`).
+
+    One statement: the rounds come from the index on (program_id, scheduled_for, id), their
+    groups and members by round. `before_round_id` leaves out the round being paired, which
+    is already stored (claimed); with `until`, rounds scheduled more than a year before it
+    are left out as well. Rounds without groups count as rounds (they keep their place).
+    """
+    rounds = (
+        select(CoffeeRound.id)
+        .where(CoffeeRound.program_id == program_id, CoffeeRound.id != (before_round_id or -1))
+        .order_by(CoffeeRound.scheduled_for.desc(), CoffeeRound.id.desc())
+        .limit(horizon)
+    )
+    if until is not None:
+        rounds = rounds.where(CoffeeRound.scheduled_for > until - HISTORY_MAX_AGE)
+    rows = await session.execute(
+        select(
+            CoffeeRound.id,
+            CoffeeRound.scheduled_for,
+            CoffeeGroupMember.group_id,
+            CoffeeGroupMember.user_id,
+            CoffeeGroupMember.library_id,
+        )
+        .select_from(CoffeeRound)
+        .outerjoin(
+            CoffeeGroup,
+            and_(
+                CoffeeGroup.round_id == CoffeeRound.id,
+                CoffeeGroup.kind == GROUP,
+                CoffeeGroup.failed_at.is_(None),
+            ),
+        )
+        .outerjoin(CoffeeGroupMember, CoffeeGroupMember.group_id == CoffeeGroup.id)
+        .where(CoffeeRound.id.in_(rounds))
+    )
+    when: dict[int, datetime] = {}
+    groups: dict[int, dict[int, list[Member]]] = {}
+    for round_id, scheduled_for, group_id, user_id, library_id in rows.all():
+        when[round_id] = scheduled_for
+        by_group = groups.setdefault(round_id, {})
+        if group_id is not None and user_id is not None:
+            library = f"library:{library_id}" if library_id is not None else None
+            by_group.setdefault(group_id, []).append((user_id, library))
+    newest_first = sorted(when, key=lambda round_id: (when[round_id], round_id), reverse=True)
+    return remember([list(groups[round_id].values()) for round_id in newest_first])
+
+
 async def pair_history(
     session: AsyncSession,
     program_id: int,
-    horizon: int = REPEAT_HORIZON,
+    horizon: int = MEMORY_HORIZON,
     before_round_id: int | None = None,
 ) -> dict[frozenset[str], int]:
-    """Who met whom in the program's last `horizon` rounds: pair → rounds ago (1 = last).
-
-    `before_round_id` leaves out the round being paired, which is already stored (claimed).
-    """
-    round_ids = list(
-        await session.scalars(
-            select(CoffeeRound.id)
-            .where(CoffeeRound.program_id == program_id, CoffeeRound.id != (before_round_id or -1))
-            .order_by(CoffeeRound.scheduled_for.desc(), CoffeeRound.id.desc())
-            .limit(horizon)
-        )
+    """Who met whom in the program's last `horizon` rounds: pair → rounds ago (1 = last)."""
+    history, _ = await load_history(
+        session, program_id, before_round_id=before_round_id, horizon=horizon
     )
-    if not round_ids:
-        return {}
-    ago = {round_id: i + 1 for i, round_id in enumerate(round_ids)}
-    rows = await session.execute(
-        select(CoffeeGroupMember.round_id, CoffeeGroupMember.group_id, CoffeeGroupMember.user_id)
-        .join(CoffeeGroup, CoffeeGroup.id == CoffeeGroupMember.group_id)
-        .where(
-            CoffeeGroupMember.round_id.in_(round_ids),
-            CoffeeGroup.kind == GROUP,
-            CoffeeGroup.failed_at.is_(None),
-        )
-    )
-    by_group: dict[int, tuple[int, list[str]]] = {}
-    for round_id, group_id, user_id in rows.all():
-        by_group.setdefault(group_id, (round_id, []))[1].append(user_id)
-    history: dict[frozenset[str], int] = {}
-    for round_id, users in by_group.values():
-        for i, a in enumerate(users):
-            for b in users[i + 1 :]:
-                pair = frozenset((a, b))
-                history[pair] = min(history.get(pair, horizon + 1), ago[round_id])
-    return history
+    return dict(history)
 
 
 async def _recent_starters(session: AsyncSession, program_id: int) -> dict[str, set[str]]:
@@ -177,11 +215,15 @@ async def create_round(
     session.add(round_)
     await session.flush()
 
-    history = await pair_history(session, program.id, before_round_id=round_.id)
+    history, fairness = await load_history(
+        session, program.id, before_round_id=round_.id, until=scheduled_for
+    )
     recent = await _recent_starters(session, program.id)
     people = {p.user_id: p for p in pool}
     groups = fit_group_dm(
-        make_groups([p.candidate() for p in pool], history, program.group_size, seed)
+        make_groups(
+            [p.candidate() for p in pool], history, program.group_size, seed, fairness=fairness
+        )
     )
     placed = {user_id for group in groups for user_id in group}
     alone = [[p.user_id] for p in pool if p.user_id not in placed]
