@@ -24,6 +24,7 @@ from bot.db.all_models import metadata
 from bot.db.engine import make_engine, make_sessionmaker, sync_url
 from bot.db.migrate import upgrade
 from bot.deps import Deps
+from bot.pacing import SLACK_LIMITS, Pacer, scaled
 from bot.server import make_web_app
 from bot.slack_client import make_client
 from tests.fakes.slack_api import FakeSlack
@@ -136,6 +137,9 @@ async def deps(settings: Settings, clock: FakeClock) -> AsyncIterator[Deps]:
         client=make_client(settings),
         clock=clock,
         new_seed=lambda: next(seeds),
+        # Slack's windows 100× faster, as SLACK_RATE_SCALE does for the app: the fake enforces
+        # no limits unless a test sets them (tests/test_round_pacing.py paces with its own).
+        pacer=Pacer(scaled(SLACK_LIMITS, 100)),
     )
     try:
         yield d
