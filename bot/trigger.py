@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import N_, Translator
+from bot.notify import tell
 
 log = logging.getLogger(__name__)
 
@@ -132,22 +133,6 @@ async def open_modal(
         used()
     await tell(client, t(FORM_DID_NOT_OPEN), user_id=user_id, channel_id=channel_id)
     return None
-
-
-async def tell(
-    client: AsyncWebClient, text: str, *, user_id: str, channel_id: str | None = None
-) -> None:
-    """A short notice to one person: ephemeral where they are, else a direct message."""
-    if channel_id:
-        try:
-            await client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
-            return
-        except SlackApiError as exc:
-            log.info("no ephemeral notice in %s: %s", channel_id, exc.response.get("error"))
-    try:
-        await client.chat_postMessage(channel=user_id, text=text)
-    except SlackApiError as exc:
-        log.warning("could not tell %s: %s", user_id, exc.response.get("error"))
 
 
 async def open_from(

@@ -19,13 +19,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
-from slack_sdk.errors import SlackApiError
 
 from bot import trigger
 from bot.app import prepare_context
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.i18n import N_, translator
+from bot.notify import tell
 
 log = logging.getLogger(__name__)
 
@@ -146,23 +146,9 @@ class _RespondAnywhere:
     async def __call__(
         self, text: str = "", blocks: list[dict[str, Any]] | None = None, **_options: Any
     ) -> None:
-        client = self._args.client
         user_id, channel_id = self._args.context.user_id, self._args.context.channel_id
-        if not user_id:
-            return
-        if channel_id:
-            try:
-                await client.chat_postEphemeral(
-                    channel=channel_id, user=user_id, text=text, blocks=blocks
-                )
-                return
-            except SlackApiError as exc:
-                log.info("no ephemeral answer in %s: %s", channel_id, exc.response.get("error"))
-        try:
-            await client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
-        except SlackApiError as exc:
-            # Nowhere to answer (an unknown person, a DM Slack refuses): nothing more to try.
-            log.warning("no answer delivered to %s: %s", user_id, exc.response.get("error"))
+        if user_id:
+            await tell(self._args.client, text, blocks, user_id=user_id, channel_id=channel_id)
 
 
 async def _answer(args: AsyncArgs, text: str) -> None:
