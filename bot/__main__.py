@@ -20,13 +20,11 @@ from sqlalchemy.engine import make_url
 
 from bot.app import create_app
 from bot.config import Settings, SettingsError, load_settings
-from bot.db.engine import make_engine, make_sessionmaker
 from bot.db.migrate import upgrade
-from bot.deps import Deps
+from bot.deps import build_deps
 from bot.logging_setup import setup_logging
-from bot.pacing import SLACK_LIMITS, Pacer, scaled
 from bot.server import make_web_app
-from bot.slack_client import make_client
+from bot.worker_pool import WorkerPool
 
 log = logging.getLogger("bot")
 
@@ -57,17 +55,6 @@ APP_TOKEN_REFUSED = frozenset(
 
 class AppTokenRefused(Exception):
     """Slack refused SLACK_APP_TOKEN; the message is Slack's error code."""
-
-
-def build_deps(settings: Settings) -> Deps:
-    engine = make_engine(settings.database_url)
-    return Deps(
-        settings=settings,
-        engine=engine,
-        db=make_sessionmaker(engine),
-        client=make_client(settings),
-        pacer=Pacer(scaled(SLACK_LIMITS, settings.slack_rate_scale)),
-    )
 
 
 async def connect_socket_mode(handler: Any, stop: asyncio.Event) -> bool:
@@ -102,6 +89,20 @@ async def connect_socket_mode(handler: Any, stop: asyncio.Event) -> bool:
     return True
 
 
+async def start_workers(settings: Settings) -> WorkerPool | None:
+    """The worker processes of HTTP mode; None (all work here) when there are none to start."""
+    if settings.worker_processes < 1:
+        return None
+    workers = WorkerPool(settings, settings.worker_processes)
+    try:
+        await workers.start()
+    except RuntimeError as exc:
+        log.error("%s; this process does all the work instead", exc)
+        return None
+    log.info("%d worker process(es) do the work of acknowledged requests", len(workers.workers))
+    return workers
+
+
 async def serve(settings: Settings) -> int:
     from jobs import make_scheduler, register_jobs
 
@@ -129,10 +130,12 @@ async def serve(settings: Settings) -> int:
     # long (Slack unreachable, slack_sdk retrying), and an orchestrator that sees no answer on
     # /healthz kills a pod that is merely waiting. /readyz says "connecting" meanwhile.
     link = {"connected": False}
+    workers = None
     if settings.socket_mode:
         web_app = make_web_app(None, deps, connected=lambda: link["connected"])
     else:
-        web_app = make_web_app(bolt, deps)
+        workers = await start_workers(settings)
+        web_app = make_web_app(bolt, deps, workers=workers)
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
@@ -171,6 +174,8 @@ async def serve(settings: Settings) -> int:
     if socket_handler is not None:
         await socket_handler.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
+    if workers is not None:
+        await workers.stop(grace=25)
     try:
         await deps.tasks.idle(timeout=25)
     except TimeoutError:

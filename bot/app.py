@@ -17,6 +17,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 
+from bot.acks import acknowledged_at_once
 from bot.db.models import ProcessedEvent
 from bot.db.upsert import insert_missing
 from bot.deps import Deps
@@ -26,17 +27,19 @@ from bot.privacy import is_passive, note_request
 
 log = logging.getLogger(__name__)
 
-_ACK_AT_ONCE = frozenset({"block_actions", "shortcut", "message_action", "view_closed"})
 
-
-def create_app(deps: Deps) -> AsyncApp:
+def create_app(deps: Deps, *, worker: bool = False) -> AsyncApp:
+    """`worker=True` builds the app of a worker process (bot/worker.py): its requests come from
+    the serving process, which checked their signatures and acknowledged them, so it verifies
+    nothing and runs each listener to its end before the request counts as done."""
+    verify = bool(deps.settings.slack_signing_secret.get()) and not worker
     app = AsyncApp(
         client=deps.client,
         # Without a secret (Socket Mode) Bolt verifies nothing itself; bot.server then refuses
         # every HTTP request to /slack/events.
         signing_secret=deps.settings.slack_signing_secret.get() or None,
-        request_verification_enabled=bool(deps.settings.slack_signing_secret.get()),
-        process_before_response=False,
+        request_verification_enabled=verify,
+        process_before_response=worker,
         raise_error_for_unhandled_request=False,
         ignoring_self_events_enabled=True,
         # A child of "slack_bolt", which setup_logging keeps at WARNING: Bolt would otherwise log
@@ -62,14 +65,6 @@ def create_app(deps: Deps) -> AsyncApp:
 
     register_all(app, deps)
     return app
-
-
-def acknowledged_at_once(body: dict[str, Any]) -> bool:
-    """Whether Slack is acknowledged (empty) before any listener runs: slash commands, clicks,
-    shortcuts and closed modals, whose answers go by response_url, views.* or chat.*. (Events
-    Bolt acknowledges by itself; a view submission or an options request carries its answer in
-    the acknowledgement, so its listener acknowledges.)"""
-    return "command" in body or body.get("type") in _ACK_AT_ONCE
 
 
 async def prepare_context(deps: Deps, context: AsyncBoltContext, body: dict[str, Any]) -> bool:

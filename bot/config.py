@@ -70,6 +70,9 @@ class Settings:
     history_retention_days: int = 730
     # Seconds between the scheduler's coffee-round passes (start due rounds, resume others).
     rounds_tick_seconds: int = 60
+    # Processes that do the work of acknowledged requests over HTTP (bot/worker_pool.py), so
+    # that the serving process only reads and acknowledges; 0 does everything in one process.
+    worker_processes: int = 0
 
     @property
     def socket_mode(self) -> bool:
@@ -240,6 +243,20 @@ def load_settings(
                 "real Slack)."
             )
 
+    # HTTP mode: one worker process by default; Socket Mode acknowledges over its socket and
+    # does the work in its own process (WORKER_PROCESSES applies to HTTP only).
+    worker_processes = 0 if app_token else 1
+    if get("WORKER_PROCESSES"):
+        try:
+            worker_processes = int(get("WORKER_PROCESSES"))
+            if not 0 <= worker_processes <= 16:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                "  WORKER_PROCESSES must be a whole number from 0 to 16 (0: all work in the "
+                "serving process)."
+            )
+
     admins = frozenset(u for u in re.split(r"[\s,]+", get("ADMIN_USER_IDS")) if u)
     bad_admins = [u for u in admins if not re.match(r"^[UW][A-Z0-9]+$", u)]
     if bad_admins:
@@ -272,4 +289,5 @@ def load_settings(
         slack_rate_scale=slack_rate_scale,
         history_retention_days=history_retention_days,
         rounds_tick_seconds=rounds_tick_seconds,
+        worker_processes=worker_processes if not app_token else 0,
     )

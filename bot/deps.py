@@ -11,7 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from bot.pacing import Pacer
+from bot.db.engine import make_engine, make_sessionmaker
+from bot.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.slack_client import make_client
 from bot.tasks import TaskTracker
 
 
@@ -37,3 +39,15 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def build_deps(settings: Settings) -> Deps:
+    """The deps of a running process (the serving one and each worker), from its settings."""
+    engine = make_engine(settings.database_url)
+    return Deps(
+        settings=settings,
+        engine=engine,
+        db=make_sessionmaker(engine),
+        client=make_client(settings),
+        pacer=Pacer(scaled(SLACK_LIMITS, settings.slack_rate_scale)),
+    )

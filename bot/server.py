@@ -7,7 +7,7 @@ import hmac
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -15,8 +15,10 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.acks import answered_empty
 from bot.db.engine import ping
 from bot.deps import Deps
+from bot.worker_pool import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -217,9 +219,17 @@ def is_ssl_check(body: bytes) -> bool:
 
 
 def make_web_app(
-    bolt: AsyncApp | None, deps: Deps, *, connected: Callable[[], bool] | None = None
+    bolt: AsyncApp | None,
+    deps: Deps,
+    *,
+    connected: Callable[[], bool] | None = None,
+    workers: WorkerPool | None = None,
 ) -> web.Application:
     """`bolt=None` serves only the probes (Socket Mode still wants them for the orchestrator).
+
+    With `workers`, a checked request whose acknowledgement is empty is acknowledged here and
+    worked on in a worker process (bot/worker_pool.py); the rest, and everything when no
+    worker runs, goes to `bolt` in this process.
 
     /healthz is liveness: 200 while the process works and the database answers, also while
     Socket Mode is still connecting to Slack (`connected` says whether it has). /readyz is
@@ -254,11 +264,10 @@ def make_web_app(
         except UnicodeDecodeError:
             return web.Response(status=400, text="body is not UTF-8")
         try:
-            bolt_request = AsyncBoltRequest(
-                body=text,
-                query=request.query_string,
-                headers={k.lower(): [v] for k, v in request.headers.items()},
-            )
+            headers: dict[str, str | Sequence[str]] = {
+                k.lower(): [v] for k, v in request.headers.items()
+            }
+            bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
         except Exception as exc:  # any parse failure of a signed body is the sender's fault
             log.info("malformed Slack request rejected: %s", type(exc).__name__)
             return web.Response(status=400, text="malformed request")
@@ -268,6 +277,12 @@ def make_web_app(
             return web.Response(status=400, text="malformed request")
         if not well_formed(bolt_request.body):
             return web.Response(status=400, text="malformed request")
+        if (
+            workers is not None
+            and answered_empty(bolt_request.body)
+            and await workers.submit(text, headers, query=request.query_string)
+        ):
+            return web.Response(status=200)
         try:
             bolt_response = await bolt.async_dispatch(bolt_request)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 Listener = Callable[..., Awaitable[Any]]
 
 # Kinds of listener acknowledged (empty) before they run, if the middleware has not already
-# (`bot.app.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
+# (`bot.acks.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
 _ACK_FIRST = frozenset({"command", "action", "shortcut", "view_closed"})
 
 GENERIC_ERROR = N_(

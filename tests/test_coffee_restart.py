@@ -106,8 +106,17 @@ def _env(fake: FakeSlack, database_url: str, port: int) -> dict[str, str]:
 
 async def _start_bot(env: dict[str, str], cwd: Path, log_path: Path) -> asyncio.subprocess.Process:
     log = log_path.open("ab")
+    # Its own process group: a crash kills the bot with its worker process (which delivers
+    # what `/fika pair-now` starts), as a container's or a service's kill does.
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=cwd, env=env, stdout=log, stderr=log
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     log.close()
     base = f"http://127.0.0.1:{env['PORT']}"
@@ -159,7 +168,7 @@ async def test_killed_mid_round_resumes_without_repairing_or_resending(
         assert resp.status == 200
 
         await asyncio.wait_for(fake.holding.wait(), timeout=60)
-        first.send_signal(signal.SIGKILL)
+        os.killpg(first.pid, signal.SIGKILL)
         await first.wait()
         fake.hold_at = None
         fake.release.set()

@@ -1,0 +1,115 @@
+"""A worker process: the work of Slack requests that the serving process already acknowledged.
+
+`python -m bot.worker`, started by bot/worker_pool.py, never by hand. Its stdin carries the
+settings (the first line) and then one request a line, as JSON; its stdout answers `ready`
+once the app is built and `done <id>` when a request's listener has finished. Stdin closing —
+the serving process stopping, or dying — ends it once the work in progress is done.
+
+The serving process has checked each request's signature and shape; this one runs the same
+Bolt app (handlers, middleware, translator) with verification off and each listener run to its
+end (`create_app(worker=True)`). It runs no scheduler: rounds and follow-ups stay with the
+serving process, and the round locks (bot/coffee/locks.py) hold across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import gc
+import json
+import logging
+import pickle
+import sys
+from typing import Any
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.deps import build_deps
+from bot.logging_setup import setup_logging
+
+log = logging.getLogger("bot.worker")
+
+#: A request line holds a body of at most 1 MB (bot.server.MAX_BODY_BYTES), JSON-escaped.
+LINE_LIMIT = 16 * 1024 * 1024
+STOP_TIMEOUT = 25.0
+
+
+def encode_settings(settings: Settings) -> bytes:
+    """The first line a worker reads (its parent's settings, secrets included, over a pipe)."""
+    return base64.b64encode(pickle.dumps(settings)) + b"\n"
+
+
+def _decode_settings(line: bytes) -> Settings:
+    settings = pickle.loads(base64.b64decode(line))  # noqa: S301 - written by our parent
+    if not isinstance(settings, Settings):
+        raise TypeError("the first line is not Fika's settings")
+    return settings
+
+
+async def _stdin() -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=LINE_LIMIT)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _request(message: dict[str, Any]) -> AsyncBoltRequest:
+    return AsyncBoltRequest(
+        body=message["body"],
+        query=message.get("query") or None,
+        headers=message.get("headers") or {},
+        mode=message.get("mode", "http"),
+    )
+
+
+async def run() -> int:
+    reader = await _stdin()
+    settings = _decode_settings(await reader.readline())
+    setup_logging(settings.log_level, settings.secret_values())
+    deps = build_deps(settings)
+    bolt = create_app(deps, worker=True)
+    gc.collect()
+    gc.freeze()  # as the serving process does: no full collections stalling the work
+    working: set[asyncio.Task[None]] = set()
+
+    async def work(message: dict[str, Any]) -> None:
+        try:
+            await bolt.async_dispatch(_request(message))
+        except Exception:
+            log.exception("a request failed in the worker")
+        finally:
+            _say(f"done {message['id']}")
+
+    _say("ready")
+    while line := await reader.readline():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            log.error("a line from the serving process is not JSON; ignored")
+            continue
+        task = asyncio.create_task(work(message))
+        working.add(task)
+        task.add_done_callback(working.discard)
+    if working:
+        await asyncio.wait(working, timeout=STOP_TIMEOUT)
+    try:
+        await deps.tasks.idle(timeout=STOP_TIMEOUT)
+    except TimeoutError:
+        log.warning("a worker stopped with work still running; it resumes on the next start")
+    await deps.engine.dispose()
+    return 0
+
+
+def main() -> int:
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
