@@ -8,12 +8,17 @@ PY     := $(BIN)/python
 LOCK_RUN := requirements/run.txt
 LOCK_DEV := requirements/dev.txt
 PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes --no-deps
+# pytest-xdist: one worker per CPU (override: make test WORKERS=4, or WORKERS=0 for one process);
+# worksteal lets an idle worker take queued tests from a busy one.
+WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: run test lint typecheck i18n catalogs migrate bench lock clean help
+.PHONY: run test test-fast lint typecheck i18n catalogs migrate bench lock clean help
 
 help:
 	@echo "make run    - install, prepare the database and start the bot"
 	@echo "make test   - install dev tools and run lint, type checks and the test suite"
+	@echo "make test-fast - the same without the slow lane (tests marked slow)"
 	@echo "make i18n   - extract strings and update the sv/fi/en catalogs"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make lock   - re-resolve requirements/*.txt from pyproject.toml (a deliberate upgrade)"
@@ -52,7 +57,10 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy bot handlers jobs
 
 test: $(VENV)/.installed-dev catalogs lint typecheck
-	$(PY) -m pytest -q
+	$(PYTEST)
+
+test-fast: $(VENV)/.installed-dev catalogs lint typecheck
+	$(PYTEST) -m "not slow"
 
 i18n: $(VENV)/.installed
 	$(BIN)/pybabel extract --mapping-file=babel.cfg --output-file=locales/messages.pot \

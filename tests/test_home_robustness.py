@@ -88,6 +88,7 @@ async def _check(
     assert changed_tables(before, await snapshot(app)) == [], what
 
 
+@pytest.mark.slow
 async def test_odd_values_on_every_home_button(
     running_app: RunningApp, world: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:

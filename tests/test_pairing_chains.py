@@ -132,6 +132,7 @@ def random_pool(rng: random.Random, count: int) -> list[Candidate]:
     ]
 
 
+@pytest.mark.slow
 def test_rounds_of_pairs_come_as_close_as_an_exact_matching() -> None:
     """Random tight pools (one to five libraries, uneven languages, histories of up to 15
     rounds), each round compared with the exact optimum: the same number of language

@@ -283,6 +283,7 @@ def slash_commands(draw: st.DrawFn) -> tuple[str, str, str]:
     return command, user, text
 
 
+@pytest.mark.slow
 async def test_generated_slash_commands_never_fail_and_rejected_ones_store_nothing(
     running_app: RunningApp, clock: FakeClock, logged_errors: list[str]
 ) -> None:
@@ -414,6 +415,7 @@ def _fill(value: Any, today: Any, ids: dict[str, str]) -> Any:
     return value
 
 
+@pytest.mark.slow
 async def test_generated_modal_values_never_fail_and_rejected_ones_store_nothing(
     running_app: RunningApp, clock: FakeClock, logged_errors: list[str]
 ) -> None:

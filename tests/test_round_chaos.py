@@ -80,6 +80,7 @@ async def chaos_fake() -> AsyncIterator[ReplicaFake]:
         await fake.stop()
 
 
+@pytest.mark.slow
 async def test_round_of_300_groups_survives_429s_500s_and_a_kill(
     tmp_path: Path, db_url: str, chaos_fake: ReplicaFake
 ) -> None:

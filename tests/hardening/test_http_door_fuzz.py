@@ -242,6 +242,7 @@ bodies = st.one_of(
 )
 
 
+@pytest.mark.slow
 async def test_generated_signed_bodies_never_get_a_5xx(
     running_app: RunningApp, clock: FakeClock, errors: list[str]
 ) -> None:

@@ -360,6 +360,7 @@ def interactions(draw: st.DrawFn, fake: Any) -> dict[str, Any]:
     )
 
 
+@pytest.mark.slow
 async def test_generated_clicks_and_submissions_never_crash_a_listener(
     running_app: RunningApp, clock: FakeClock, errors: list[str]
 ) -> None:
