@@ -14,38 +14,22 @@ serving process, and the round locks (bot/coffee/locks.py) hold across processes
 from __future__ import annotations
 
 import asyncio
-import base64
 import gc
 import json
 import logging
-import pickle
 import sys
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.app import create_app
-from bot.config import Settings
 from bot.deps import build_deps
 from bot.logging_setup import setup_logging
+from bot.worker_protocol import LINE_LIMIT, decode_settings
 
 log = logging.getLogger("bot.worker")
 
-#: A request line holds a body of at most 1 MB (bot.server.MAX_BODY_BYTES), JSON-escaped.
-LINE_LIMIT = 16 * 1024 * 1024
 STOP_TIMEOUT = 25.0
-
-
-def encode_settings(settings: Settings) -> bytes:
-    """The first line a worker reads (its parent's settings, secrets included, over a pipe)."""
-    return base64.b64encode(pickle.dumps(settings)) + b"\n"
-
-
-def _decode_settings(line: bytes) -> Settings:
-    settings = pickle.loads(base64.b64decode(line))  # noqa: S301 - written by our parent
-    if not isinstance(settings, Settings):
-        raise TypeError("the first line is not Fika's settings")
-    return settings
 
 
 async def _stdin() -> asyncio.StreamReader:
@@ -71,7 +55,7 @@ def _request(message: dict[str, Any]) -> AsyncBoltRequest:
 
 async def run() -> int:
     reader = await _stdin()
-    settings = _decode_settings(await reader.readline())
+    settings = decode_settings(await reader.readline())
     setup_logging(settings.log_level, settings.secret_values())
     deps = build_deps(settings)
     bolt = create_app(deps, worker=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Settings
-from bot.worker import LINE_LIMIT, encode_settings
+from bot.worker_protocol import LINE_LIMIT, encode_settings
 
 log = logging.getLogger(__name__)
 
