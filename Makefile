@@ -71,9 +71,9 @@ i18n: $(VENV)/.installed
 	  $(BIN)/pybabel init --input-file=locales/messages.pot --output-dir=locales --domain=messages --locale=$$l; done
 	$(BIN)/pybabel update --input-file=locales/messages.pot --output-dir=locales \
 	  --domain=messages --no-fuzzy-matching --ignore-obsolete --width=100
-	$(PY) -m bot.catalogs fill-en
+	$(PY) -m bot.platform.catalogs fill-en
 	$(BIN)/pybabel compile --domain=messages --directory=locales
-	@$(PY) -m bot.catalogs check || echo "Translate the entries above in locales/{sv,fi}/LC_MESSAGES/messages.po"
+	@$(PY) -m bot.platform.catalogs check || echo "Translate the entries above in locales/{sv,fi}/LC_MESSAGES/messages.po"
 
 bench: $(VENV)/.installed-dev
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

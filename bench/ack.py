@@ -5,16 +5,16 @@ requests). `BENCH_DATABASE_URL=postgresql+psycopg://user@host:5432/db` runs the 
 PostgreSQL: a scratch database is created next to `db` and dropped afterwards; else SQLite.
 
 Slack gives up on a request that is not acknowledged within 3 s, so the acknowledgement must
-not wait on anything slow. Both apps run behind the same HTTP server (`bot.server.make_web_app`:
-signature check, body checks, Bolt's AsyncApp with the same options), each in its own process,
-against the fake Slack Web API (`tests/fakes/slack_api.py`, a third process). This process
-sends correctly signed `/fika status` and `/tips search <words>` commands (50 people, who all
-joined a coffee-break program; a corpus of 1,000 approved tips) in bursts of 1, 10 and 50 sent
-at once, the next burst once every command of the last one is answered: the bare app answers
-"hello" in the acknowledgement, Fika acknowledges at once and answers by response_url (served
-here). *ack* is the time to the HTTP response; *answer* the time to Fika's post to the
-response_url. Every figure is also a ratio to the bare app's p99 in the same run, because these
-machines are noisy; the two apps take turns burst by burst, so a noisy moment hits both.
+not wait on anything slow. Both apps run behind the same HTTP server
+(`bot.platform.server.make_web_app`: signature check, body checks, Bolt's AsyncApp with the same
+options), each in its own process, against the fake Slack Web API (`tests/fakes/slack_api.py`, a
+third process). This process sends correctly signed `/fika status` and `/tips search <words>`
+commands (50 people, who all joined a coffee-break program; a corpus of 1,000 approved tips) in
+bursts of 1, 10 and 50 sent at once, the next burst once every command of the last one is answered:
+the bare app answers "hello" in the acknowledgement, Fika acknowledges at once and answers by
+response_url (served here). *ack* is the time to the HTTP response; *answer* the time to Fika's post
+to the response_url. Every figure is also a ratio to the bare app's p99 in the same run, because
+these machines are noisy; the two apps take turns burst by burst, so a noisy moment hits both.
 
 Then every database round trip of the Fika app is delayed by 200 ms (`tests/slow_db.py`: each
 statement, COMMIT, ROLLBACK, new connection and, on PostgreSQL, each checkout ping, awaited
@@ -96,17 +96,17 @@ async def serve_slack() -> None:
 async def serve_app(
     kind: str, database_url: str, slack_api_url: str, delay: float, workers: int
 ) -> None:
-    """The bare app or Fika behind bot.server (Fika with `workers` worker processes, as
+    """The bare app or Fika behind bot.platform.server (Fika with `workers` worker processes, as
     `python -m bot` starts them over HTTP); prints its port, runs until stdin closes."""
     from slack_bolt.async_app import AsyncAck, AsyncApp
 
-    from bot.app import create_app
-    from bot.config import Secret, Settings
-    from bot.db.engine import make_engine, make_sessionmaker
-    from bot.deps import Deps
-    from bot.server import make_web_app
-    from bot.slack_client import make_client
-    from bot.worker_pool import WorkerPool
+    from bot.__main__ import build_app as create_app
+    from bot.platform.config import Secret, Settings
+    from bot.platform.db.engine import make_engine, make_sessionmaker
+    from bot.platform.deps import Deps
+    from bot.platform.server import make_web_app
+    from bot.platform.slack_client import make_client
+    from bot.platform.worker_pool import WorkerPool
     from tests.slow_db import SlowDatabase
 
     logging.basicConfig(level=logging.WARNING)
@@ -428,8 +428,8 @@ async def prepare_database(url: str, tips: int) -> None:
     """Schema from the migrations and bench/search.py's seeded tips corpus."""
     import search
 
-    from bot.db.engine import make_engine, make_sessionmaker
-    from bot.db.migrate import upgrade
+    from bot.platform.db.engine import make_engine, make_sessionmaker
+    from bot.platform.db.migrate import upgrade
 
     await asyncio.to_thread(upgrade, url)
     engine = make_engine(url)

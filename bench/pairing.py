@@ -1,4 +1,4 @@
-"""Pairing quality, fairness, speed and memory: bot.domain.pairing against baselines in one run.
+"""Pairing quality, fairness, speed and memory: bot.coffee.pairing against baselines in one run.
 
 Run: `make bench` (every bench/*.py) or `.venv/bin/python bench/pairing.py` (`--quick`: fewer
 rosters and seeds, for trying the script; its figures are not the ones in docs/benchmarks.md).
@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import networkx as nx  # type: ignore[import-untyped]
 import pairing_today  # type: ignore[import-not-found]
 
-from bot.domain.pairing import (
+from bot.coffee.pairing import (
     FAIRNESS_CAP,
     MEMORY_HORIZON,
     REPEAT_HORIZON,

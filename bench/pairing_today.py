@@ -1,4 +1,4 @@
-"""Baseline for bench/pairing.py: bot/domain/pairing.py as it was before issue 15 (commit
+"""Baseline for bench/pairing.py: bot/coffee/pairing.py as it was before issue 15 (commit
 471eb00), kept verbatim below this note so the benchmark can compare against it in the same
 run: 12 rounds of memory, no fairness terms, no final swap pass. Not used by the bot.
 

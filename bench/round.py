@@ -6,15 +6,15 @@ scratch database next to `db`, created and dropped by the script).
 
 The fake Slack (tests/fakes/slack_api.py with tests/fakes/rate_limits.py) runs in a child
 process, so the memory figures are the bot's alone. It enforces the documented limits of
-bot.pacing.SLACK_LIMITS — conversations.open Tier 3 (50 per minute), chat.postMessage one per
-second per channel and 300 per minute in the workspace, … — as sliding windows (at most N
+bot.platform.pacing.SLACK_LIMITS — conversations.open Tier 3 (50 per minute), chat.postMessage one
+per second per channel and 300 per minute in the workspace, … — as sliding windows (at most N
 calls in any window), with every window `--scale` times shorter (default 20: 50 opens per 3 s)
 so that the run takes minutes instead of Slack's 40. A call over a limit is answered 429 with
 Retry-After and counted as a violation.
 
 The round is the bot's own code: `claim_round` stores the 4,000 people's groups, then
 `deliver_round` opens each group DM and posts its intro (recording each step in the database),
-paced by `bot.pacing.Pacer` with the same scaled limits.
+paced by `bot.platform.pacing.Pacer` with the same scaled limits.
 
 Figures (all from the same run):
 * *time*: from the start of `deliver_round` to its end.
@@ -55,16 +55,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.programs import start_program
+from bot.coffee.round_store import PoolPerson
 from bot.coffee.rounds import claim_round, deliver_round
-from bot.config import Secret, Settings
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.db.engine import make_engine, make_sessionmaker, sync_url
-from bot.db.migrate import upgrade
-from bot.deps import Deps
-from bot.domain.programs import start_program
-from bot.domain.rounds import PoolPerson
-from bot.pacing import SLACK_LIMITS, MethodLimit, Pacer, minimum_seconds, scaled
-from bot.slack_client import make_client
+from bot.platform.config import Secret, Settings
+from bot.platform.db.engine import make_engine, make_sessionmaker, sync_url
+from bot.platform.db.migrate import upgrade
+from bot.platform.deps import Deps
+from bot.platform.pacing import SLACK_LIMITS, MethodLimit, Pacer, minimum_seconds, scaled
+from bot.platform.slack_client import make_client
 
 TOKEN = "xoxb-bench-token"
 TEAM = "T0BENCH"

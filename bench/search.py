@@ -1,4 +1,4 @@
-"""Tips search speed and quality: bot.domain.tip_search against a naive LIKE scan.
+"""Tips search speed and quality: bot.tips.search against a naive LIKE scan.
 
 Run: `make bench` (every bench/*.py) or `.venv/bin/python bench/search.py`.
 `BENCH_DATABASE_URL=postgresql+psycopg://user@host:5432/db` runs it on PostgreSQL too: a
@@ -46,11 +46,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.db.engine import make_engine, make_sessionmaker, sync_url
-from bot.db.migrate import upgrade
-from bot.db.tips_models import Tip, TipSource, TipStatus
-from bot.domain.tip_search import search_tips
-from bot.domain.tips import (
+from bot.platform.db.engine import make_engine, make_sessionmaker, sync_url
+from bot.platform.db.migrate import upgrade
+from bot.tips.models import Tip, TipSource, TipStatus
+from bot.tips.search import search_tips
+from bot.tips.store import (
     CATEGORIES,
     TipDraft,
     create_tip,

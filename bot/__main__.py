@@ -1,6 +1,8 @@
 """Composition root: settings → logging → migrations → engine → app → scheduler → serve.
 
 `python -m bot` (what `make run` calls). Socket Mode when SLACK_APP_TOKEN is set, else HTTP.
+`python -m bot worker` is a worker process (bot/platform/worker.py), started by the serving
+process, never by hand. This is the only module that imports `handlers` and `jobs`.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
-from bot.config import Settings, SettingsError, load_settings
-from bot.db.migrate import upgrade
-from bot.deps import build_deps
-from bot.logging_setup import setup_logging
-from bot.server import make_web_app
-from bot.worker_pool import WorkerPool
+import handlers
+from bot.platform import worker
+from bot.platform.bolt_app import create_app
+from bot.platform.config import Settings, SettingsError, load_settings
+from bot.platform.db.migrate import upgrade
+from bot.platform.deps import Deps, build_deps
+from bot.platform.logging_setup import setup_logging
+from bot.platform.server import make_web_app
+from bot.platform.worker_pool import WorkerPool
+from jobs import make_scheduler, register_jobs
 
 log = logging.getLogger("bot")
 
@@ -103,11 +109,15 @@ async def start_workers(settings: Settings) -> WorkerPool | None:
     return workers
 
 
-async def serve(settings: Settings) -> int:
-    from jobs import make_scheduler, register_jobs
+def build_app(deps: Deps, *, worker: bool = False) -> AsyncApp:
+    """The Bolt app with every handler (`worker=True`: a worker process's, see
+    bot/platform/worker.py)."""
+    return create_app(deps, handlers.register_all, worker=worker)
 
+
+async def serve(settings: Settings) -> int:
     deps = build_deps(settings)
-    bolt = create_app(deps)
+    bolt = build_app(deps)
     scheduler = make_scheduler(deps)
     if settings.scheduler_enabled:
         register_jobs(scheduler, deps)
@@ -186,7 +196,9 @@ async def serve(settings: Settings) -> int:
     return exit_code
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else argv) == ["worker"]:
+        return worker.main(build_app)
     try:
         settings = load_settings()
     except SettingsError as exc:

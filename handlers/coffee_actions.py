@@ -8,17 +8,17 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.coffee.enrolment import own_program
 from bot.coffee.followups import answer, standing
-from bot.coffee.people import own_program
-from bot.db.tips_models import TipSource
-from bot.deps import Deps
-from bot.domain.participants import set_left
-from bot.domain.rounds import MET, NOT_MET
-from bot.i18n import Translator
-from bot.ids import Coffee
-from bot.slack_text import channel_link
-from bot.slack_values import to_id
-from bot.views.coffee import answer_reply, tip_wish_reply
+from bot.coffee.ids import Coffee
+from bot.coffee.participants import set_left
+from bot.coffee.round_store import MET, NOT_MET
+from bot.coffee.views.messages import answer_reply, tip_wish_reply
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator
+from bot.platform.slack_text import channel_link
+from bot.platform.slack_values import to_id
+from bot.tips.models import TipSource
 from handlers.coffee_profile import open_pause_modal, open_profile_modal
 from handlers.payload import actor
 from handlers.router import Router

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.coffee.people import send_welcome
-from bot.deps import Deps
-from bot.directory import ensure_member
-from bot.domain.participants import is_human, set_active, set_left
-from bot.domain.programs import program_in_channel
+from bot.coffee.enrolment import send_welcome
+from bot.coffee.participants import is_human, set_active, set_left
+from bot.coffee.programs import program_in_channel
+from bot.people.directory import ensure_member
+from bot.platform.deps import Deps
 from handlers.router import Router
 
 log = logging.getLogger(__name__)

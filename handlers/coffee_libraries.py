@@ -8,10 +8,10 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import outbox, trigger
-from bot.commands import fold
-from bot.deps import Deps
-from bot.domain.libraries import (
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.views.messages import libraries_blocks
+from bot.coffee.views.modals import library_add_modal, library_load_modal
+from bot.people.libraries import (
     CsvProblem,
     add_library,
     curated_libraries,
@@ -20,15 +20,15 @@ from bot.domain.libraries import (
     remove_library,
     typed_libraries,
 )
-from bot.errors import UserFacingError
-from bot.i18n import N_, Translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.permissions import ADMINS_ONLY as ADMINS_ONLY  # the refusal, for tests
-from bot.permissions import SEE_TYPED_LIBRARIES, can, refusal, require, slash
-from bot.slack_text import escape
-from bot.slack_values import to_offset
-from bot.views.coffee import libraries_blocks
-from bot.views.coffee_modals import library_add_modal, library_load_modal
+from bot.people.permissions import ADMINS_ONLY as ADMINS_ONLY  # the refusal, for tests
+from bot.people.permissions import SEE_TYPED_LIBRARIES, can, refusal, require, slash
+from bot.platform import outbox, trigger
+from bot.platform.commands import fold
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator
+from bot.platform.slack_text import escape
+from bot.platform.slack_values import to_offset
 from handlers.payload import actor
 from handlers.router import Router
 from handlers.slash import CommandRequest

@@ -8,27 +8,27 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import outbox, trigger
-from bot.coffee.people import own_program, programs_of
-from bot.db.coffee_models import CoffeeProgram
-from bot.deps import Deps
-from bot.domain.libraries import curated_libraries, library_for_typed_name, search
-from bot.domain.members import get_or_create_member, member_locale
-from bot.domain.participants import check_pause_date, set_paused
-from bot.domain.schedule import local_today
-from bot.errors import UserFacingError
-from bot.home import refresh_home
-from bot.i18n import N_, Translator, translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.slack_values import to_id
-from bot.views.coffee import profile_saved_text
-from bot.views.coffee_modals import (
+from bot.coffee.enrolment import own_program, programs_of
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeProgram
+from bot.coffee.participants import check_pause_date, set_paused
+from bot.coffee.schedule import local_today
+from bot.coffee.views.messages import profile_saved_text
+from bot.coffee.views.modals import (
     AUTO_LOCALE,
     CHAT_LANGUAGES,
     library_option,
     pause_modal,
     profile_modal,
 )
+from bot.home.slack_side import refresh_home
+from bot.people.libraries import curated_libraries, library_for_typed_name, search
+from bot.people.members import get_or_create_member, member_locale
+from bot.platform import outbox, trigger
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator, translator
+from bot.platform.slack_values import to_id
 from handlers.payload import actor
 from handlers.router import Router
 

@@ -7,22 +7,16 @@ import logging
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
-from bot import outbox
-from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
-from bot.coffee.rounds import pair_now
-from bot.dates import local
-from bot.db.coffee_models import CoffeeProgram
-from bot.db.models import Library
-from bot.directory import ensure_member
-from bot.domain.coffee_stats import coffee_stats, parse_stats_args
-from bot.domain.members import member_locale, workspace_locale
-from bot.domain.participants import (
+from bot.coffee.commands import FIKA
+from bot.coffee.enrolment import join_program, leave_programs, programs_of, resume_programs
+from bot.coffee.models import CoffeeProgram
+from bot.coffee.participants import (
     effective_status,
     parse_pause,
     participations,
     set_paused,
 )
-from bot.domain.programs import (
+from bot.coffee.programs import (
     active_programs,
     done_periods,
     next_round,
@@ -34,14 +28,11 @@ from bot.domain.programs import (
     start_program,
     stop_program,
 )
-from bot.domain.rounds import SOLO, latest_group_of
-from bot.domain.schedule import current_slot, local_today, next_slot, parse_schedule
-from bot.errors import UserFacingError
-from bot.fika_commands import FIKA
-from bot.home import refresh_home
-from bot.i18n import N_, Translator, translator
-from bot.slack_text import channel_link
-from bot.views.coffee import (
+from bot.coffee.round_store import SOLO, latest_group_of
+from bot.coffee.rounds import pair_now
+from bot.coffee.schedule import current_slot, local_today, next_slot, parse_schedule
+from bot.coffee.stats import coffee_stats, parse_stats_args
+from bot.coffee.views.messages import (
     StatusEntry,
     program_started_blocks,
     program_started_text,
@@ -52,7 +43,16 @@ from bot.views.coffee import (
     status_blocks,
     when,
 )
-from bot.views.coffee_stats import csv_filename, stats_blocks, stats_csv, stats_text
+from bot.coffee.views.stats import csv_filename, stats_blocks, stats_csv, stats_text
+from bot.home.slack_side import refresh_home
+from bot.people.directory import ensure_member
+from bot.people.members import member_locale, workspace_locale
+from bot.people.models import Library
+from bot.platform import outbox
+from bot.platform.dates import local
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator, translator
+from bot.platform.slack_text import channel_link
 from handlers.coffee_libraries import libraries_command
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
 from handlers.privacy import forget_command, forget_me_command, my_data_command
@@ -118,7 +118,7 @@ async def _post_in_channel(
 
 
 # ------------------------------------------------------------------------------ admins
-# Who may use each subcommand is checked by `dispatch` (bot/permissions.py) before these run.
+# Who may use each subcommand is checked by `dispatch` (bot/people/permissions.py) before these run.
 
 
 async def _start(req: CommandRequest) -> None:

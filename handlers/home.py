@@ -3,7 +3,7 @@
 Each button does what the matching command does, through the same functions and with the same
 checks, and then republishes the Home with the command's answer at the top. Nothing a click
 carries is trusted: program ids are looked up in the clicker's workspace, and every button of
-the reviewers' part is checked on the server (`bot.permissions`), click by click.
+the reviewers' part is checked on the server (`bot.people.permissions`), click by click.
 """
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import trigger
-from bot.coffee.people import join_program, leave_programs, programs_of, resume_programs
-from bot.db.coffee_models import CoffeeProgram
-from bot.db.tips_models import TipStatus
-from bot.deps import Deps
-from bot.domain.home import parse_page_value, set_message_language
-from bot.domain.tips import decide, get_tip
-from bot.errors import UserFacingError
-from bot.home import FROM_HOME, Notice, forget_figures, refresh_home, review_view
-from bot.i18n import N_, Translator
-from bot.ids import HomeAction, HomeView
-from bot.permissions import can, refusal
-from bot.slack_values import to_id, to_offset
-from bot.tip_delivery import notify_author, refresh_card
-from bot.views.home import home_pages, message_view, review_list_state
-from bot.views.tips import decision_line, edit_modal, esc, reject_modal
+from bot.coffee.enrolment import join_program, leave_programs, programs_of, resume_programs
+from bot.coffee.models import CoffeeProgram
+from bot.home.ids import HomeAction, HomeView
+from bot.home.slack_side import FROM_HOME, Notice, forget_figures, refresh_home, review_view
+from bot.home.store import parse_page_value, set_message_language
+from bot.home.views import home_pages, message_view, review_list_state
+from bot.people.permissions import can, refusal
+from bot.platform import trigger
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator
+from bot.platform.slack_values import to_id, to_offset
+from bot.tips.delivery import notify_author, refresh_card
+from bot.tips.models import TipStatus
+from bot.tips.store import decide, get_tip
+from bot.tips.views import decision_line, edit_modal, esc, reject_modal
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_pause_modal, open_profile_modal
 from handlers.payload import actor
 from handlers.router import Router
@@ -114,8 +114,8 @@ async def _taking_part(deps: Deps, team_id: str, user_id: str, program: CoffeePr
 async def _refused(
     deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: HomeAction
 ) -> bool:
-    """Whether the clicker may not do `action` (bot.permissions): then nothing changes and they
-    are told politely (in the modal the click came from, else at the top of their Home)."""
+    """Whether the clicker may not do `action` (bot.people.permissions): then nothing changes and
+    they are told politely (in the modal the click came from, else at the top of their Home)."""
     team_id, user_id = actor(body)
     if await can(deps, team_id, user_id, action):
         return False

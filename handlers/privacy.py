@@ -13,16 +13,16 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot import privacy as slack_privacy
-from bot.commands import Subcommand
-from bot.deps import Deps
-from bot.domain import privacy
-from bot.errors import NotAuthorized, UserFacingError
-from bot.fika_commands import FIKA, FORGET, FORGET_ME
-from bot.i18n import N_, Translator
-from bot.ids import PrivacyAction
-from bot.permissions import require
-from bot.views.privacy import (
+from bot.coffee.commands import FIKA, FORGET, FORGET_ME
+from bot.people.permissions import require
+from bot.platform.commands import Subcommand
+from bot.platform.deps import Deps
+from bot.platform.errors import NotAuthorized, UserFacingError
+from bot.platform.i18n import N_, Translator
+from bot.privacy import slack_side as slack_privacy
+from bot.privacy import store as privacy
+from bot.privacy.ids import PrivacyAction
+from bot.privacy.views import (
     forget_confirmation,
     forget_other_confirmation,
     forgotten_other_text,

@@ -2,10 +2,10 @@
 handlers receive `deps` and `t` (the reader's translator) by argument name.
 
 Slack is acknowledged before anything waits on the database or on Slack: commands, clicks,
-shortcuts and closed modals are acknowledged (empty) before the listener runs (by `bot.app`'s
-middleware, else here), and Bolt acknowledges events by itself; only then is `t` resolved
-(`bot.app.prepare_context`). A view submission or an options request carries its answer in the
-acknowledgement, so it gets `t` first and acknowledges itself.
+shortcuts and closed modals are acknowledged (empty) before the listener runs (by
+`bot.platform.bolt_app`'s middleware, else here), and Bolt acknowledges events by itself; only then
+is `t` resolved (`handlers.context.prepare_context`). A view submission or an options request
+carries its answer in the acknowledgement, so it gets `t` first and acknowledges itself.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 
-from bot import trigger
-from bot.app import prepare_context
-from bot.deps import Deps
-from bot.errors import UserFacingError
-from bot.i18n import N_, translator
-from bot.notify import tell
+from bot.platform import trigger
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, translator
+from bot.platform.notify import tell
+from handlers.context import prepare_context
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[Any]]
 
 # Kinds of listener acknowledged (empty) before they run, if the middleware has not already
-# (`bot.acks.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
+# (`bot.platform.acks.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
 _ACK_FIRST = frozenset({"command", "action", "shortcut", "view_closed"})
 
 GENERIC_ERROR = N_(

@@ -11,11 +11,11 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import CommandSet
-from bot.deps import Deps
-from bot.i18n import Translator
-from bot.permissions import require, roles_of
-from bot.views.help import help_blocks, help_text, roles_in
+from bot.home.help import help_blocks, help_text, roles_in
+from bot.people.permissions import require, roles_of
+from bot.platform.commands import CommandSet
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator
 from handlers.router import respond_for
 
 Block = dict[str, Any]
@@ -103,7 +103,9 @@ async def dispatch(
     if handler is None or sub is None:
         await show_help(req, commands, unknown_word=word or None)
         return
-    await require(req.deps, req.team_id, req.user_id, commands.action(sub))  # bot.permissions
+    await require(
+        req.deps, req.team_id, req.user_id, commands.action(sub)
+    )  # bot.people.permissions
     await handler(req)
 
 

@@ -11,12 +11,17 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import trigger
-from bot.db.tips_models import TipSource
-from bot.deps import Deps
-from bot.domain.libraries import search as search_libraries
-from bot.domain.members import get_member
-from bot.domain.tips import (
+from bot.home.slack_side import refresh_home
+from bot.people.libraries import search as search_libraries
+from bot.people.members import get_member
+from bot.platform import trigger
+from bot.platform.deps import Deps
+from bot.platform.i18n import N_, Translator
+from bot.platform.slack_values import Unreadable, decode_object
+from bot.tips.delivery import post_card, thank_author
+from bot.tips.ids import TipAction, TipBlock, TipView
+from bot.tips.models import TipSource
+from bot.tips.store import (
     FieldError,
     InvalidLibrary,
     create_tip,
@@ -24,12 +29,7 @@ from bot.domain.tips import (
     prefill_from_text,
     validate_tip,
 )
-from bot.home import refresh_home
-from bot.i18n import N_, Translator
-from bot.ids import TipAction, TipBlock, TipView
-from bot.slack_values import Unreadable, decode_object
-from bot.tip_delivery import post_card, thank_author
-from bot.views.tips import library_options, tip_modal
+from bot.tips.views import library_options, tip_modal
 from handlers.payload import actor
 from handlers.router import Router
 

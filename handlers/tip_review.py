@@ -15,10 +15,19 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot import trigger
-from bot.db.tips_models import Tip, TipStatus
-from bot.deps import Deps
-from bot.domain.tips import (
+from bot.home.slack_side import after_review_submission
+from bot.people.former import person
+from bot.people.permissions import NOT_A_REVIEWER as NOT_A_REVIEWER  # the refusal, for tests
+from bot.people.permissions import can, refusal, require
+from bot.platform import trigger
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator
+from bot.platform.slack_values import to_id, to_offset
+from bot.tips.delivery import notify_author, refresh_card
+from bot.tips.ids import TipAction, TipBlock, TipView
+from bot.tips.models import Tip, TipStatus
+from bot.tips.store import (
     decide,
     edit_tip,
     get_tip,
@@ -26,16 +35,7 @@ from bot.domain.tips import (
     validate_edit,
     validate_note,
 )
-from bot.errors import UserFacingError
-from bot.former import person
-from bot.home import after_review_submission
-from bot.i18n import N_, Translator
-from bot.ids import TipAction, TipBlock, TipView
-from bot.permissions import NOT_A_REVIEWER as NOT_A_REVIEWER  # the refusal, for tests
-from bot.permissions import can, refusal, require
-from bot.slack_values import to_id, to_offset
-from bot.tip_delivery import notify_author, refresh_card
-from bot.views.tips import (
+from bot.tips.views import (
     REVIEW_PAGE_SIZE,
     decode_metadata,
     edit_modal,

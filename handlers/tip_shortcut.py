@@ -10,12 +10,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.db.tips_models import TipSource
-from bot.deps import Deps
-from bot.directory import ensure_member
-from bot.domain.tips import member_names, mentioned_user_ids, plain_from_slack
-from bot.i18n import Translator
-from bot.ids import Shortcut
+from bot.people.directory import ensure_member
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator
+from bot.tips.ids import Shortcut
+from bot.tips.models import TipSource
+from bot.tips.store import member_names, mentioned_user_ids, plain_from_slack
 from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_modal import open_tip_modal, tip_form

@@ -15,31 +15,32 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
-from bot import outbox
-from bot.commands import fold
-from bot.db.tips_models import TipSource
-from bot.deps import Deps
-from bot.domain import tip_digest, tip_export
-from bot.domain.tip_search import search_tips
-from bot.domain.tips import (
+from bot.home.help import help_blocks, help_text, roles_in
+from bot.people.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
+from bot.people.permissions import roles_of
+from bot.platform import outbox
+from bot.platform.commands import fold
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import N_, Translator
+from bot.platform.slack_text import channel_link, escape
+from bot.platform.slack_values import object_or_empty, to_offset
+from bot.tips import digest as tip_digest
+from bot.tips import export as tip_export
+from bot.tips.commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
+from bot.tips.delivery import post_missing_cards, workspace_translator
+from bot.tips.ids import TipAction
+from bot.tips.models import TipSource
+from bot.tips.reviewers import channel_members, forget
+from bot.tips.search import search_tips
+from bot.tips.store import (
     get_settings,
     latest_page,
     mine_page,
     set_digest,
     set_review_channel,
 )
-from bot.errors import UserFacingError
-from bot.i18n import N_, Translator
-from bot.ids import TipAction
-from bot.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
-from bot.permissions import roles_of
-from bot.slack_text import channel_link, escape
-from bot.slack_values import object_or_empty, to_offset
-from bot.tip_delivery import post_missing_cards, workspace_translator
-from bot.tip_reviewers import channel_members, forget
-from bot.tips_commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
-from bot.views.help import help_blocks, help_text, roles_in
-from bot.views.tips import (
+from bot.tips.views import (
     LIST_PAGE_SIZE,
     latest_blocks,
     mine_blocks,
@@ -128,7 +129,8 @@ async def _mine(req: CommandRequest) -> None:
 
 
 # ---------------------------------------------------------------------------- reviewers
-# `review`, `export` and `setup` are checked by `dispatch` (bot/permissions.py) before they run.
+# `review`, `export` and `setup` are checked by `dispatch` (bot/people/permissions.py) before they
+# run.
 
 
 async def _review(req: CommandRequest) -> None:

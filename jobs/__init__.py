@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.deps import Deps
+from bot.platform.deps import Deps
 from jobs import digest, followups, housekeeping, retry_calls, rounds, tip_cards
 
 log = logging.getLogger(__name__)

@@ -1,13 +1,13 @@
 """The weekly digest of approved tips (default Friday 10:00, TIMEZONE).
 
-Ticks often; what is due is decided from the tables (`bot.domain.tip_digest`), so a digest
+Ticks often; what is due is decided from the tables (`bot.tips.digest`), so a digest
 missed while the bot was down is posted when it comes back, and never twice.
 """
 
 from __future__ import annotations
 
-from bot.deps import Deps
-from bot.tip_delivery import run_digests
+from bot.platform.deps import Deps
+from bot.tips.delivery import run_digests
 
 
 async def run(deps: Deps) -> int:

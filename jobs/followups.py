@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.coffee.followups import send_due_followups
-from bot.deps import Deps
+from bot.platform.deps import Deps
 
 
 async def run(deps: Deps) -> int:

@@ -1,13 +1,13 @@
 """Forgets what is no longer needed: coffee-break history older than HISTORY_RETENTION_DAYS
 (0 keeps it), event ids past Slack's retry window, Slack calls done or given up long ago
-(see bot.domain.privacy and docs/privacy.md)."""
+(see bot.privacy.store and docs/privacy.md)."""
 
 from __future__ import annotations
 
 import logging
 
-from bot.deps import Deps
-from bot.domain.privacy import KEEP_EVENT_IDS, Purged, purge_old_data
+from bot.platform.deps import Deps
+from bot.privacy.store import KEEP_EVENT_IDS, Purged, purge_old_data
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
-"""Retries Slack calls that failed earlier (see bot.outbox)."""
+"""Retries Slack calls that failed earlier (see bot.platform.outbox)."""
 
 from __future__ import annotations
 
-from bot.deps import Deps
-from bot.outbox import retry_due
+from bot.platform.deps import Deps
+from bot.platform.outbox import retry_due
 
 
 async def run(deps: Deps) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.db.tips_models import TipsSettings
-from bot.deps import Deps
-from bot.domain.privacy import uninstalled_teams
-from bot.tip_delivery import post_missing_cards
+from bot.platform.deps import Deps
+from bot.privacy.store import uninstalled_teams
+from bot.tips.delivery import post_missing_cards
+from bot.tips.models import TipsSettings
 
 
 async def run(deps: Deps) -> int:

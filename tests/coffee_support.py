@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Library
-from bot.domain.members import get_or_create_member
+from bot.people.members import get_or_create_member
+from bot.people.models import Library
 from tests.conftest import TEAM_ID, RunningApp
 from tests.fakes.slack_api import FakeSlack
 

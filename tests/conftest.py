@@ -20,15 +20,15 @@ from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import create_engine, make_url, text
 
-from bot.app import create_app
-from bot.config import Secret, Settings
-from bot.db.all_models import metadata
-from bot.db.engine import make_engine, make_sessionmaker, sync_url
-from bot.db.migrate import upgrade
-from bot.deps import Deps
-from bot.pacing import SLACK_LIMITS, Pacer, scaled
-from bot.server import make_web_app
-from bot.slack_client import ConnectionRetry, ServerErrorRetry, make_client
+from bot.__main__ import build_app as create_app
+from bot.migrations.all_models import metadata
+from bot.platform.config import Secret, Settings
+from bot.platform.db.engine import make_engine, make_sessionmaker, sync_url
+from bot.platform.db.migrate import upgrade
+from bot.platform.deps import Deps
+from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.platform.server import make_web_app
+from bot.platform.slack_client import ConnectionRetry, ServerErrorRetry, make_client
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import AppResponse, SlackSender
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.catalogs import placeholders
-from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
-from bot.i18n import translator
+from bot.coffee.models import CoffeeParticipant, CoffeeProgram
+from bot.platform.catalogs import placeholders
+from bot.platform.i18n import translator
 from tests.coffee_support import all_text
 from tests.conftest import RunningApp
 from tests.fakes.block_kit import validate_view

@@ -27,19 +27,20 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.db.models import Member
-from bot.domain.schedule import week_monday
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.schedule import week_monday
+from bot.people.models import Member
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.fakes.slack_api import Call, FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 INTRO = "fika_intro"
-#: `python -m bot` with Slack's rate limits (bot/pacing.py) paced TEST_PACE_FACTOR times faster,
-#: for tests whose rounds should not take Slack's minutes. Test-only: the bot has no such setting.
+#: `python -m bot` with Slack's rate limits (bot/platform/pacing.py) paced TEST_PACE_FACTOR times
+# faster, : for tests whose rounds should not take Slack's minutes. Test-only: the bot has no such
+# setting.
 PACED_LAUNCHER = """
 import os, runpy
-import bot.pacing as pacing
+import bot.platform.pacing as pacing
 pacing.SLACK_LIMITS = pacing.scaled(pacing.SLACK_LIMITS, float(os.environ["TEST_PACE_FACTOR"]))
 runpy.run_module("bot", run_name="__main__", alter_sys=True)
 """

@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import select, text
 
-from bot.db.all_models import metadata
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
-from bot.tip_delivery import post_card
+from bot.coffee.models import CoffeeGroup, CoffeeProgram
+from bot.migrations.all_models import metadata
+from bot.tips.delivery import post_card
 from jobs import followups as followups_job
 from tests import coffee_support, tips_support
 from tests.conftest import FakeClock, RunningApp

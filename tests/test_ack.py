@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Member
-from bot.deps import Deps
-from bot.domain import members
-from bot.ids import Shortcut, TipAction, TipView
+from bot.people import members
+from bot.people.models import Member
+from bot.platform.deps import Deps
+from bot.tips.ids import Shortcut, TipAction, TipView
 from tests.conftest import TEAM_ID, RunningApp
 from tests.fakes.slack_requests import AppResponse, app_home_opened_event
 from tests.slow_db import SlowDatabase

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroup, CoffeeRound
-from bot.db.models import Library
-from bot.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeGroup, CoffeeRound
+from bot.people.models import Library
 from jobs import followups as followups_job
 from jobs import rounds as rounds_job
 from tests.coffee_support import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from bot.coffee.models import CoffeeGroup, CoffeeRound
 from bot.coffee.rounds import deliver_round
-from bot.db.coffee_models import CoffeeGroup, CoffeeRound
-from bot.db.models import Member
+from bot.people.models import Member
 from jobs import rounds as rounds_job
 from tests.coffee_support import (
     ADMIN,

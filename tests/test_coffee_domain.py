@@ -8,11 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.db.coffee_models import CoffeeParticipant
-from bot.db.models import Member
-from bot.domain.coffee_stats import CoffeeStats, RoundFigures, is_cross_library, parse_stats_args
-from bot.domain.libraries import parse_library_csv
-from bot.domain.participants import (
+from bot.coffee.models import CoffeeParticipant
+from bot.coffee.participants import (
     ACTIVE,
     LEFT,
     PAUSED,
@@ -20,9 +17,9 @@ from bot.domain.participants import (
     filter_pool,
     parse_pause,
 )
-from bot.domain.programs import parse_group_size
-from bot.domain.rounds import fit_group_dm
-from bot.domain.schedule import (
+from bot.coffee.programs import parse_group_size
+from bot.coffee.round_store import fit_group_dm
+from bot.coffee.schedule import (
     Schedule,
     anchor_for,
     current_slot,
@@ -33,11 +30,14 @@ from bot.domain.schedule import (
     parse_schedule,
     period_key,
 )
-from bot.domain.starters import STARTERS, choose_starter
-from bot.errors import UserFacingError
-from bot.i18n import translator
-from bot.views.coffee import schedule_phrase
-from bot.views.coffee_stats import stats_csv
+from bot.coffee.starters import STARTERS, choose_starter
+from bot.coffee.stats import CoffeeStats, RoundFigures, is_cross_library, parse_stats_args
+from bot.coffee.views.messages import schedule_phrase
+from bot.coffee.views.stats import stats_csv
+from bot.people.libraries import parse_library_csv
+from bot.people.models import Member
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import translator
 
 HKI = "Europe/Helsinki"
 ZONE = ZoneInfo(HKI)

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.db.coffee_models import CoffeeGroup, CoffeeParticipant, CoffeeProgram, CoffeeRound
-from bot.ids import Coffee
+from bot.coffee.ids import Coffee
+from bot.coffee.models import CoffeeGroup, CoffeeParticipant, CoffeeProgram, CoffeeRound
 from jobs import followups as followups_job
 from jobs import retry_calls as retry_calls_job
 from tests.coffee_support import (

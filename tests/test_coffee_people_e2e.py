@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroupMember, CoffeeParticipant
-from bot.db.models import Library, Member
-from bot.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeGroupMember, CoffeeParticipant
+from bot.people.models import Library, Member
 from tests.coffee_support import (
     ADMIN,
     CHANNEL,

@@ -24,8 +24,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroup, CoffeeRound
-from bot.db.engine import make_engine, make_sessionmaker
+from bot.coffee.models import CoffeeGroup, CoffeeRound
+from bot.platform.db.engine import make_engine, make_sessionmaker
 from tests.coffee_support import (
     ADMIN,
     CHANNEL,

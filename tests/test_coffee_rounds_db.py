@@ -10,21 +10,21 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.coffee_models import (
+from bot.coffee import round_store as rounds_db
+from bot.coffee.models import (
     CoffeeGroup,
     CoffeeGroupMember,
     CoffeeParticipant,
     CoffeeProgram,
     CoffeeRound,
 )
-from bot.db.models import Library
-from bot.deps import Deps
-from bot.domain import rounds as rounds_db
-from bot.domain.coffee_stats import coffee_stats
-from bot.domain.pairing import Fairness
-from bot.domain.participants import PAUSED, end_finished_pauses, set_paused
-from bot.domain.programs import start_program
-from bot.domain.rounds import MET, NOT_MET, PoolPerson, create_round, pair_history
+from bot.coffee.pairing import Fairness
+from bot.coffee.participants import PAUSED, end_finished_pauses, set_paused
+from bot.coffee.programs import start_program
+from bot.coffee.round_store import MET, NOT_MET, PoolPerson, create_round, pair_history
+from bot.coffee.stats import coffee_stats
+from bot.people.models import Library
+from bot.platform.deps import Deps
 from tests.conftest import TEAM_ID
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)

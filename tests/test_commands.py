@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import HELP, CommandSet, Subcommand, fold
-from bot.fika_commands import FIKA
-from bot.tips_commands import TIPS
+from bot.coffee.commands import FIKA
+from bot.platform.commands import HELP, CommandSet, Subcommand, fold
+from bot.tips.commands import TIPS
 
 
 @pytest.mark.parametrize("word", ["help", "HELP", "hjälp", "Hjälp", "hjalp", "ohje", "?"])
@@ -38,9 +38,9 @@ def test_help_word_per_locale() -> None:
 
 
 def test_help_names_who_may_use_restricted_commands() -> None:
-    from bot.i18n import translator
-    from bot.permissions import Role
-    from bot.views.help import help_blocks
+    from bot.home.help import help_blocks
+    from bot.people.permissions import Role
+    from bot.platform.i18n import translator
 
     text = str(help_blocks(translator("sv"), TIPS, set(Role)))
     review_line = next(line for line in text.split("\\n") if "/tips granska" in line)

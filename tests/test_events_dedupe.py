@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.app import create_app
-from bot.deps import Deps
-from bot.server import make_web_app
+from bot.__main__ import build_app as create_app
+from bot.platform.deps import Deps
+from bot.platform.server import make_web_app
 from handlers.router import Router
 from tests.conftest import SIGNING_SECRET, TEAM_ID
 from tests.fakes.slack_api import FakeSlack

@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.db.engine import make_engine
-from bot.deps import Deps
-from bot.server import make_web_app
+from bot.platform.db.engine import make_engine
+from bot.platform.deps import Deps
+from bot.platform.server import make_web_app
 from tests.conftest import RunningApp
 
 
@@ -72,7 +72,7 @@ async def test_unknown_subcommand_shows_help_with_a_note(running_app: RunningApp
 
 
 async def test_stored_language_choice_wins_over_slack(running_app: RunningApp) -> None:
-    from bot.domain.members import get_or_create_member
+    from bot.people.members import get_or_create_member
 
     running_app.fake.add_user("U4", name="emma", locale="sv-SE")
     async with running_app.deps.db.begin() as session:

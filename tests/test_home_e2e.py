@@ -7,10 +7,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Member
-from bot.db.tips_models import Tip
-from bot.i18n import translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, HomeAction, TipAction, TipView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.home.ids import HomeAction
+from bot.people.models import Member
+from bot.platform.i18n import translator
+from bot.tips.ids import TipAction, TipView
+from bot.tips.models import Tip
 from jobs import followups as followups_job
 from tests.coffee_support import ADMIN, CHANNEL, PEOPLE, start_program, workspace
 from tests.conftest import FakeClock, RunningApp

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 
-from bot.db.tips_models import TipStatus
-from bot.i18n import translator
-from bot.ids import HomeAction
+from bot.home.ids import HomeAction
+from bot.platform.i18n import translator
+from bot.tips.models import TipStatus
 from tests.coffee_support import ADMIN, PEOPLE, start_program, workspace
 from tests.conftest import FakeClock, RunningApp
 from tests.home_support import click_home, open_home, text, values_of

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.db.tips_models import Tip, TipEvent, TipStatus
-from bot.i18n import translator
-from bot.ids import HomeAction, HomeView, TipBlock, TipView
+from bot.home.ids import HomeAction, HomeView
+from bot.platform.i18n import translator
+from bot.tips.ids import TipBlock, TipView
+from bot.tips.models import Tip, TipEvent, TipStatus
 from handlers.tip_review import NOT_A_REVIEWER
 from tests.conftest import FakeClock, RunningApp
 from tests.home_support import action_ids, click, notice, open_home, text, values_of

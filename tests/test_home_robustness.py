@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from bot.ids import HomeAction, HomeView, TipAction
+from bot.home.ids import HomeAction, HomeView
+from bot.tips.ids import TipAction
 from tests.conftest import FakeClock, RunningApp
 from tests.fakes.slack_requests import block_actions_payload, event_envelope
 from tests.home_support import open_home

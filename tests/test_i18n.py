@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import normalize_locale, resolve_locale, translator
+from bot.platform.i18n import normalize_locale, resolve_locale, translator
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from bot.logging_setup import RedactingFormatter, setup_logging
+from bot.platform.logging_setup import RedactingFormatter, setup_logging
 
 
 def _record(msg: str, *args: object, exc: bool = False) -> logging.LogRecord:

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from slack_bolt.async_app import AsyncApp
 
-from bot.server import MAX_BODY_BYTES
+from bot.platform.server import MAX_BODY_BYTES
 from tests.conftest import SIGNING_SECRET, FakeClock, RunningApp
 from tests.db_snapshot import changed, fingerprint
 from tests.fakes.slack_requests import form_body, sign, slash_command_form
@@ -168,8 +168,8 @@ async def test_nul_characters_are_dropped_at_the_door(
     (typed as %00 or \\u0000) is handled as if it were not there, on every database."""
     from sqlalchemy import select
 
-    from bot.db.tips_models import Tip
-    from bot.ids import TipView
+    from bot.tips.ids import TipView
+    from bot.tips.models import Tip
     from tests.tips_support import tip_values
 
     app = running_app

@@ -14,9 +14,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from bot.db.all_models import metadata
-from bot.db.engine import sync_url
-from bot.db.migrate import alembic_config, downgrade, upgrade
+from bot.migrations.all_models import metadata
+from bot.platform.db.engine import sync_url
+from bot.platform.db.migrate import alembic_config, downgrade, upgrade
 
 # Tables created by migrations with dialect-specific DDL (e.g. full-text indexes), not by models.
 NON_MODEL_TABLES: set[str] = set()
@@ -79,7 +79,7 @@ def test_replicas_migrating_at_once_all_succeed(database_url: str) -> None:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
     try:
-        code = f"from bot.db.migrate import upgrade; upgrade({url!r})"
+        code = f"from bot.platform.db.migrate import upgrade; upgrade({url!r})"
         procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(3)]
         assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     finally:

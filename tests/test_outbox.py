@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot import outbox
-from bot.db.models import PendingCall
-from bot.deps import Deps
+from bot.platform import outbox
+from bot.platform.db.models import PendingCall
+from bot.platform.deps import Deps
 from tests.conftest import FakeClock
 from tests.fakes.slack_api import FakeSlack
 

@@ -14,9 +14,11 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.db.models import Library
-from bot.db.tips_models import TipStatus
-from bot.ids import Coffee, HomeAction, TipAction
+from bot.coffee.ids import Coffee
+from bot.home.ids import HomeAction
+from bot.people.models import Library
+from bot.tips.ids import TipAction
+from bot.tips.models import TipStatus
 from tests.coffee_support import PEOPLE, start_program
 from tests.coffee_support import workspace as coffee_workspace
 from tests.conftest import TEAM_ID, RunningApp

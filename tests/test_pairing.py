@@ -1,4 +1,4 @@
-"""The pairing rules, proved on small cases (see bot/domain/pairing.py for the priorities).
+"""The pairing rules, proved on small cases (see bot/coffee/pairing.py for the priorities).
 
 Several tests compare against an exhaustive search over every possible grouping, written here
 independently from the module's own scoring, so they state the rules rather than echo the code.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.pairing import (
+from bot.coffee.pairing import (
     MEMORY_HORIZON,
     REPEAT_HORIZON,
     W_NO_COMMON_LANGUAGE,
@@ -207,7 +207,7 @@ def test_the_seed_matters_when_many_groupings_are_equally_good() -> None:
 
 _HASH_SCRIPT = """
 import json
-from bot.domain.pairing import Candidate, make_groups
+from bot.coffee.pairing import Candidate, make_groups
 langs = [{"sv"}, {"fi"}, {"sv", "fi"}, {"fi", "en"}, set()]
 pool = [Candidate(f"U{i:02d}", ["Åbo", "Vasa", "Esbo", None][i % 4], frozenset(langs[i % 5]))
         for i in range(30)]

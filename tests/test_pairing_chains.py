@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from bot.domain.pairing import (
+from bot.coffee.pairing import (
     REPEAT_HORIZON,
     W_NO_COMMON_LANGUAGE,
     W_SAME_LIBRARY,

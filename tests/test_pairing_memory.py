@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.domain.pairing import (
+from bot.coffee.pairing import (
     FAIRNESS_CAP,
     MEMORY_HORIZON,
     REPEAT_HORIZON,

@@ -1,4 +1,4 @@
-"""One table of who may do what (`bot.permissions.PERMISSIONS`), complete and enforced.
+"""One table of who may do what (`bot.people.permissions.PERMISSIONS`), complete and enforced.
 
 * Every listener the app registers (button, form, menu, shortcut) and every subcommand of
   `/fika` and `/tips` has a rule, so a new button cannot be forgotten; the table names nothing
@@ -18,19 +18,11 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.fika_commands import FIKA
-from bot.i18n import translator
-from bot.ids import (
-    Coffee,
-    CoffeeBlock,
-    CoffeeView,
-    HomeAction,
-    PrivacyAction,
-    TipAction,
-    TipBlock,
-    TipView,
-)
-from bot.permissions import (
+from bot.coffee.commands import FIKA
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.home.help import help_blocks
+from bot.home.ids import HomeAction
+from bot.people.permissions import (
     AUDIENCE,
     PERMISSIONS,
     SEE_TYPED_LIBRARIES,
@@ -39,8 +31,10 @@ from bot.permissions import (
     role_needed,
     slash,
 )
-from bot.tips_commands import TIPS
-from bot.views.help import help_blocks
+from bot.platform.i18n import translator
+from bot.privacy.ids import PrivacyAction
+from bot.tips.commands import TIPS
+from bot.tips.ids import TipAction, TipBlock, TipView
 from handlers import register_all
 from tests.coffee_support import CHANNEL, PEOPLE
 from tests.conftest import FakeClock, RunningApp
@@ -114,7 +108,7 @@ def test_every_listener_and_subcommand_has_a_rule(deps: Any) -> None:
         needed |= {commands_set.action(sub) for sub in commands_set.subcommands}
     needed |= {slash("/fika", "libraries", word) for word in LIBRARY_WORDS}
     missing = sorted(needed - set(PERMISSIONS))
-    assert missing == [], f"no rule in bot/permissions.py for {missing}"
+    assert missing == [], f"no rule in bot/people/permissions.py for {missing}"
     unknown = sorted(set(PERMISSIONS) - needed - NOT_LISTENERS)
     assert unknown == [], f"rules for what the app does not have: {unknown}"
     # Every privileged action says why it is refused.
@@ -284,7 +278,7 @@ async def test_a_member_doing_any_admin_or_reviewer_action_changes_nothing(
     home = await open_home(app, MEMBER)
     walkers = _walkers(app, world, home)
     privileged = {a for a, rule in PERMISSIONS.items() if rule.role > Role.MEMBER}
-    assert set(walkers) == privileged, "walk every privileged action of bot/permissions.py"
+    assert set(walkers) == privileged, "walk every privileged action of bot/people/permissions.py"
     # Second words typed to `/fika libraries` are admin actions too.
     await app.settle()
     before = await fingerprint(app.deps.engine)

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Member
-from bot.db.tips_models import Tip
-from bot.ids import PrivacyAction
+from bot.people.models import Member
+from bot.privacy.ids import PrivacyAction
+from bot.tips.models import Tip
 from handlers.privacy import person_argument
 from tests import tips_support
 from tests.coffee_support import all_text

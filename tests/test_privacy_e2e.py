@@ -12,19 +12,22 @@ from typing import Any
 
 from sqlalchemy import MetaData, create_engine, func, select
 
-from bot.db.coffee_models import (
+from bot.coffee.ids import Coffee
+from bot.coffee.models import (
     CoffeeGroup,
     CoffeeGroupMember,
     CoffeeParticipant,
     CoffeeProgram,
     CoffeeRound,
 )
-from bot.db.engine import sync_url
-from bot.db.models import Library, Member, PendingCall, ProcessedEvent, Workspace
-from bot.db.tips_models import Tip, TipEvent, TipStatus
-from bot.domain.members import get_or_create_member
-from bot.ids import Coffee, PrivacyAction, TipAction
-from bot.tip_delivery import post_card
+from bot.people.members import get_or_create_member
+from bot.people.models import Library, Member
+from bot.platform.db.engine import sync_url
+from bot.platform.db.models import PendingCall, ProcessedEvent, Workspace
+from bot.privacy.ids import PrivacyAction
+from bot.tips.delivery import post_card
+from bot.tips.ids import TipAction
+from bot.tips.models import Tip, TipEvent, TipStatus
 from jobs import digest as digest_job
 from jobs import followups as followups_job
 from jobs import housekeeping
@@ -546,7 +549,7 @@ async def test_an_old_confirmation_deletes_nothing(
 
 
 def test_history_retention_setting() -> None:
-    from bot.config import SettingsError, load_settings
+    from bot.platform.config import SettingsError, load_settings
 
     base = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
     assert load_settings(base).history_retention_days == 730
@@ -564,7 +567,7 @@ def test_history_retention_setting() -> None:
 async def test_a_group_not_introduced_yet_meets_without_the_forgotten_person(
     running_app: RunningApp,
 ) -> None:
-    from bot.domain.privacy import forget_person
+    from bot.privacy.store import forget_person
 
     app = running_app
     now = app.deps.now()

@@ -38,14 +38,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.commands import CommandSet
-from bot.domain.participants import parse_pause
-from bot.domain.programs import parse_group_size
-from bot.domain.schedule import local_today, parse_schedule
-from bot.fika_commands import FIKA
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, TipBlock, TipView
-from bot.permissions import Role, role_needed
-from bot.tips_commands import TIPS
+from bot.coffee.commands import FIKA
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.participants import parse_pause
+from bot.coffee.programs import parse_group_size
+from bot.coffee.schedule import local_today, parse_schedule
+from bot.people.permissions import Role, role_needed
+from bot.platform.commands import CommandSet
+from bot.tips.commands import TIPS
+from bot.tips.ids import TipBlock, TipView
 from tests.coffee_support import ADMIN, CHANNEL, PEOPLE
 from tests.conftest import FakeClock, RunningApp
 from tests.db_snapshot import Fingerprint, changed, fingerprint

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import SettingsError, load_settings
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.deps import Deps
-from bot.domain.rounds import GROUP
+from bot.coffee.round_store import GROUP
+from bot.platform.config import SettingsError, load_settings
+from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.deps import Deps
 from jobs import register_jobs
 from tests.conftest import SIGNING_SECRET
 from tests.fakes.slack_requests import SlackSender

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroup
-from bot.db.models import PendingCall
-from bot.ids import Coffee, CoffeeBlock, TipAction
+from bot.coffee.ids import Coffee, CoffeeBlock
+from bot.coffee.models import CoffeeGroup
+from bot.platform.db.models import PendingCall
+from bot.tips.ids import TipAction
 from jobs import digest as digest_job
 from jobs import followups as followups_job
 from jobs import retry_calls

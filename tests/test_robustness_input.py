@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, TipBlock, TipView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.platform.i18n import translator
+from bot.tips.ids import TipBlock, TipView
 from handlers.router import GENERIC_ERROR
 from tests import coffee_support as coffee
 from tests.conftest import FakeClock, RunningApp

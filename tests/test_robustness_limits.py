@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import Library, Member
-from bot.domain.coffee_stats import CoffeeStats
-from bot.i18n import translator
-from bot.ids import Coffee, TipAction
-from bot.views.coffee_stats import stats_blocks
+from bot.coffee.ids import Coffee
+from bot.coffee.stats import CoffeeStats
+from bot.coffee.views.stats import stats_blocks
+from bot.people.models import Library, Member
+from bot.platform.i18n import translator
+from bot.tips.ids import TipAction
 from jobs import digest as digest_job
 from tests import coffee_support as coffee
 from tests import tips_support as tips

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.ids import Coffee, CoffeeView, PrivacyAction, Shortcut, TipAction, TipView
+from bot.coffee.ids import Coffee, CoffeeView
+from bot.privacy.ids import PrivacyAction
+from bot.tips.ids import Shortcut, TipAction, TipView
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
 from tests.fakes.slack_requests import (
     block_actions_payload,
@@ -289,7 +291,7 @@ async def test_ids_that_are_not_slack_ids_are_refused_at_the_door(
 
 
 async def _tip_status(app: RunningApp, tip_id: int) -> str:
-    from bot.db.tips_models import Tip
+    from bot.tips.models import Tip
 
     async with app.deps.db() as session:
         tip = await session.get(Tip, tip_id)

@@ -26,8 +26,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.domain.rounds import GROUP
+from bot.coffee.round_store import GROUP
+from bot.platform.db.engine import make_engine, make_sessionmaker
 from tests.conftest import BOT_TOKEN, TEAM_ID
 from tests.fakes.faults import RATE_LIMITED, SERVER_ERROR, STORED_THEN_500, Faults
 from tests.fakes.slack_api import FakeSlack
@@ -50,9 +50,9 @@ CHANNEL = "CCHAOS"
 SEED = 20261125
 KILL_AT = 120  # the 120th intro Slack stores: its sender dies before hearing back
 #: On top of the usual replica settings (rounds checked every second): the bot paces its calls
-#: to Slack's rate limits 60 times faster than real Slack would need (bot/pacing.py; real pacing
-#: makes 300 conversations.open take six minutes). This fake enforces no limits; it answers 429s
-#: at random instead.
+#: to Slack's rate limits 60 times faster than real Slack would need (bot/platform/pacing.py; real
+# pacing : makes 300 conversations.open take six minutes). This fake enforces no limits; it answers
+# 429s : at random instead.
 CHAOS_ENV = {"TEST_PACE_FACTOR": "60"}
 
 
@@ -169,7 +169,8 @@ async def test_round_of_300_groups_survives_429s_500s_and_a_kill(
         ]
         assert after_kill and all(fake.replica_of(c) != victim.index for c in after_kill)
         # The summary went to the channel. (Not asserted: exactly once. It is posted through
-        # bot.outbox, whose client retries a 500, so a stored-then-500 on it would repeat it.)
+        # bot.platform.outbox, whose client retries a 500, so a stored-then-500 on it would repeat
+        # it.)
         assert fake.messages(CHANNEL)
     finally:
         codes = [await r.stop() for r in started]

@@ -10,18 +10,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
 from bot.coffee import delivery
+from bot.coffee import round_store as rounds_db
 from bot.coffee.followups import send_due_followups
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.programs import start_program
+from bot.coffee.round_store import PoolPerson
 from bot.coffee.rounds import MANUAL, SCHEDULED, _report_failures, claim_round, deliver_round
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.db.models import PendingCall
-from bot.deps import Deps
-from bot.domain import rounds as rounds_db
-from bot.domain.programs import start_program
-from bot.domain.rounds import PoolPerson
-from bot.pacing import SLACK_LIMITS, Pacer, scaled
-from bot.slack_client import make_client
+from bot.platform import outbox
+from bot.platform.db.models import PendingCall
+from bot.platform.deps import Deps
+from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.platform.slack_client import make_client
 from tests.coffee_support import all_text, group_dms, humans, intros, marked_messages
 from tests.conftest import TEAM_ID, FakeClock
 from tests.fakes.faults import SERVER_ERROR, STORED_THEN_500, Faults

@@ -8,13 +8,13 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.programs import start_program
+from bot.coffee.round_store import PoolPerson
 from bot.coffee.rounds import claim_round, deliver_round
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.deps import Deps
-from bot.domain.programs import start_program
-from bot.domain.rounds import PoolPerson
-from bot.pacing import SLACK_LIMITS, MethodLimit, Pacer, Window, minimum_seconds, scaled
-from bot.slack_client import make_client
+from bot.platform.deps import Deps
+from bot.platform.pacing import SLACK_LIMITS, MethodLimit, Pacer, Window, minimum_seconds, scaled
+from bot.platform.slack_client import make_client
 from tests.conftest import TEAM_ID
 from tests.fakes.rate_limits import RateLimits
 from tests.fakes.slack_api import Call, FakeSlack
@@ -184,7 +184,7 @@ async def test_without_pacing_the_round_bounces_off_the_limits(
 
 
 def test_the_rate_scale_is_a_setting_for_test_doubles_of_slack() -> None:
-    from bot.config import SettingsError, load_settings
+    from bot.platform.config import SettingsError, load_settings
 
     env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
     assert load_settings(env).slack_rate_scale == 1.0

@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
-from bot.db.models import Library
-from bot.db.tips_models import Tip, TipStatus
-from bot.i18n import translator
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, TipAction, TipBlock, TipView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeParticipant, CoffeeProgram
+from bot.people.models import Library
+from bot.platform.i18n import translator
+from bot.tips.ids import TipAction, TipBlock, TipView
+from bot.tips.models import Tip, TipStatus
 from handlers.coffee_libraries import ADMINS_ONLY
 from handlers.coffee_profile import NOT_IN_A_PROGRAM
 from handlers.tip_review import NO_SUCH_TIP, NOT_A_REVIEWER

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroup
-from bot.db.models import Library
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, Shortcut, TipAction, TipBlock, TipView
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeGroup
+from bot.people.models import Library
+from bot.tips.ids import Shortcut, TipAction, TipBlock, TipView
 from jobs import digest as digest_job
 from jobs import followups as followups_job
 from tests import coffee_support as coffee

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config import SettingsError, load_settings
-from bot.logging_setup import setup_logging
-from bot.tip_delivery import notify_author
+from bot.platform.config import SettingsError, load_settings
+from bot.platform.logging_setup import setup_logging
+from bot.tips.delivery import notify_author
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, FakeClock, RunningApp
 from tests.security_support import coffee_and_tips_world
 
@@ -79,7 +79,7 @@ async def test_no_token_or_secret_in_debug_logs(
 
     output = debug_log.getvalue()
     assert " DEBUG bot.test debug lines are written" in output  # the level really is DEBUG
-    assert " WARNING bot.outbox " in output and " WARNING bot.trigger " in output
+    assert " WARNING bot.platform.outbox " in output and " WARNING bot.platform.trigger " in output
     assert _secrets_in(output) == []
     assert "xoxb-***" in output  # named, but redacted
 

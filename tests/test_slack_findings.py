@@ -17,20 +17,20 @@ import yaml
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from sqlalchemy import select
 
-from bot.app import create_app
-from bot.config import SettingsError, load_settings
-from bot.db.models import Library, Member
-from bot.domain.libraries import label_municipality
-from bot.fika_commands import FIKA
-from bot.i18n import translator
-from bot.ids import Coffee, CoffeeBlock
-from bot.permissions import Role
-from bot.slack_text import escaped_label, truncate_mrkdwn
-from bot.tips_commands import TIPS
-from bot.trigger import FORM_DID_NOT_OPEN
-from bot.views.coffee import section
-from bot.views.coffee_modals import library_option
-from bot.views.help import help_blocks
+from bot.__main__ import build_app as create_app
+from bot.coffee.commands import FIKA
+from bot.coffee.ids import Coffee, CoffeeBlock
+from bot.coffee.views.messages import section
+from bot.coffee.views.modals import library_option
+from bot.home.help import help_blocks
+from bot.people.libraries import label_municipality
+from bot.people.models import Library, Member
+from bot.people.permissions import Role
+from bot.platform.config import SettingsError, load_settings
+from bot.platform.i18n import translator
+from bot.platform.slack_text import escaped_label, truncate_mrkdwn
+from bot.platform.trigger import FORM_DID_NOT_OPEN
+from bot.tips.commands import TIPS
 from handlers.fika_command import START_IN_CHANNEL
 from tests.coffee_support import BY_ID, PEOPLE, workspace
 from tests.conftest import TEAM_ID, RunningApp
@@ -296,11 +296,11 @@ async def test_setup_typed_in_a_group_dm_says_where_to_type_it(
 
 
 async def test_users_info_is_paced_like_the_other_methods(deps: Any, fake_slack: Any) -> None:
-    """users.info is in bot/pacing.py's table; every lookup now takes its place there."""
+    """users.info is in bot/platform/pacing.py's table; every lookup now takes its place there."""
     from dataclasses import replace as _replace
 
-    from bot.directory import ensure_member
-    from bot.pacing import MethodLimit, Pacer, Window
+    from bot.people.directory import ensure_member
+    from bot.platform.pacing import MethodLimit, Pacer, Window
 
     now = [0.0]
 

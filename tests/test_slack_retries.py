@@ -15,10 +15,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import create_app
-from bot.config import Settings
-from bot.deps import Deps
-from bot.slack_client import (
+from bot.__main__ import build_app as create_app
+from bot.platform.config import Settings
+from bot.platform.deps import Deps
+from bot.platform.slack_client import (
     ConnectionRetry,
     RateLimitRetry,
     ServerErrorRetry,

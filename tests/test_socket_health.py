@@ -14,8 +14,8 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.deps import Deps
-from bot.server import make_web_app
+from bot.platform.deps import Deps
+from bot.platform.server import make_web_app
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.test_process import _free_port

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeGroup
-from bot.ids import Coffee, TipBlock, TipView
+from bot.coffee.ids import Coffee
+from bot.coffee.models import CoffeeGroup
+from bot.tips.ids import TipBlock, TipView
 from jobs import followups as followups_job
 from tests.coffee_support import (
     ADMIN,

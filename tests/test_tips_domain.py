@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.db.tips_models import TipDigest, TipEvent, TipStatus
-from bot.deps import Deps
-from bot.domain import tip_digest, tip_export
-from bot.domain.tips import (
+from bot.platform.deps import Deps
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import translator
+from bot.tips import digest as tip_digest
+from bot.tips import export as tip_export
+from bot.tips.models import TipDigest, TipEvent, TipStatus
+from bot.tips.store import (
     DESCRIPTION_MAX,
     TITLE_MAX,
     decide,
@@ -30,8 +33,6 @@ from bot.domain.tips import (
     validate_note,
     validate_tip,
 )
-from bot.errors import UserFacingError
-from bot.i18n import translator
 from tests.conftest import TEAM_ID
 from tests.tips_support import AUTHOR, add_tip
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import Library, Member
-from bot.db.tips_models import TipEvent, TipStatus
-from bot.ids import Shortcut, TipAction, TipBlock, TipView
+from bot.people.models import Library, Member
+from bot.tips.ids import Shortcut, TipAction, TipBlock, TipView
+from bot.tips.models import TipEvent, TipStatus
 from jobs import digest as digest_job
 from jobs import tip_cards
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
@@ -557,7 +557,7 @@ async def test_setup_is_for_admins_and_needs_a_usable_channel(running_app: Runni
     shown = text_of(await app.answer(resp)) + text_of([r["body"] for r in app.fake.responses])
     assert "admin" in shown.lower()
     async with app.deps.db() as session:
-        from bot.domain.tips import get_settings
+        from bot.tips.store import get_settings
 
         assert await get_settings(session, TEAM_ID) is None
     # A private channel the bot is not in: ask to be invited.
@@ -715,7 +715,7 @@ async def test_a_missed_digest_runs_when_the_bot_comes_back(
 async def test_a_digest_claimed_but_not_posted_is_posted_later(
     running_app: RunningApp, clock: FakeClock
 ) -> None:
-    from bot.domain import tip_digest
+    from bot.tips import digest as tip_digest
 
     app = running_app
     workspace(app)
@@ -739,7 +739,7 @@ async def test_a_digest_claimed_but_not_posted_is_posted_later(
 async def test_a_failed_notice_to_the_author_is_retried_not_lost(
     running_app: RunningApp, clock: FakeClock
 ) -> None:
-    from bot.db.models import PendingCall
+    from bot.platform.db.models import PendingCall
     from jobs import retry_calls
 
     app = running_app
@@ -823,7 +823,7 @@ async def test_a_share_button_elsewhere_opens_the_form(running_app: RunningApp) 
 async def test_reviewers_are_read_page_by_page_and_cached_briefly(
     running_app: RunningApp, clock: FakeClock
 ) -> None:
-    from bot.tip_reviewers import is_reviewer
+    from bot.tips.reviewers import is_reviewer
 
     app = running_app
     workspace(app)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.db.engine import sync_url
-from bot.db.tips_models import TipStatus
-from bot.deps import Deps
-from bot.domain.tip_search import SQLITE_FROM_WHERE, query_terms, search_tips
-from bot.domain.tips import edit_tip
+from bot.platform.db.engine import sync_url
+from bot.platform.deps import Deps
+from bot.tips.models import TipStatus
+from bot.tips.search import SQLITE_FROM_WHERE, query_terms, search_tips
+from bot.tips.store import edit_tip
 from tests.conftest import TEAM_ID
 from tests.tips_support import add_tip
 

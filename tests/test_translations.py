@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from bot.catalogs import load, placeholders, problems
-from bot.config import SUPPORTED_LOCALES
-from bot.i18n import translator
+from bot.platform.catalogs import load, placeholders, problems
+from bot.platform.config import SUPPORTED_LOCALES
+from bot.platform.i18n import translator
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"t": None, "N_": None, "ngettext": (1, 2)}

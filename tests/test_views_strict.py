@@ -10,22 +10,22 @@ from typing import Any
 
 import pytest
 
-from bot.db.models import Library
-from bot.domain.coffee_stats import CoffeeStats
-from bot.fika_commands import FIKA
-from bot.i18n import translator
-from bot.permissions import Role
-from bot.tips_commands import TIPS
-from bot.views.coffee_modals import (
+from bot.coffee.commands import FIKA
+from bot.coffee.stats import CoffeeStats
+from bot.coffee.views.modals import (
     library_add_modal,
     library_load_modal,
     pause_modal,
     profile_modal,
 )
-from bot.views.coffee_stats import stats_blocks
-from bot.views.help import help_blocks
-from bot.views.privacy import forget_confirmation, forget_other_confirmation
-from bot.views.tips import tip_modal
+from bot.coffee.views.stats import stats_blocks
+from bot.home.help import help_blocks
+from bot.people.models import Library
+from bot.people.permissions import Role
+from bot.platform.i18n import translator
+from bot.privacy.views import forget_confirmation, forget_other_confirmation
+from bot.tips.commands import TIPS
+from bot.tips.views import tip_modal
 from tests.fakes.block_kit import check_message_blocks, check_view
 
 LOCALES = ("sv", "fi", "en")

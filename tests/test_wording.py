@@ -12,17 +12,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel import Locale
 
-from bot.catalogs import load
-from bot.commands import fold
-from bot.config import SUPPORTED_LOCALES
-from bot.db.tips_models import Tip, TipStatus
-from bot.domain import tip_export
-from bot.domain.coffee_stats import CoffeeStats, RoundFigures
-from bot.fika_commands import FIKA
-from bot.i18n import LANGUAGE_NAMES, translator
-from bot.tips_commands import TIPS
-from bot.views.coffee import profile_saved_text, status_blocks
-from bot.views.coffee_stats import stats_csv
+from bot.coffee.commands import FIKA
+from bot.coffee.stats import CoffeeStats, RoundFigures
+from bot.coffee.views.messages import profile_saved_text, status_blocks
+from bot.coffee.views.stats import stats_csv
+from bot.platform.catalogs import load
+from bot.platform.commands import fold
+from bot.platform.config import SUPPORTED_LOCALES
+from bot.platform.i18n import LANGUAGE_NAMES, translator
+from bot.tips import export as tip_export
+from bot.tips.commands import TIPS
+from bot.tips.models import Tip, TipStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -217,7 +217,7 @@ def _every_csv_the_bot_writes() -> dict[str, bytes]:
 
 
 def test_only_the_shared_writer_writes_csv() -> None:
-    """Every CSV file comes from `bot.spreadsheet`, so every file gets the same form."""
+    """Every CSV file comes from `bot.platform.spreadsheet`, so every file gets the same form."""
     writers = [
         path.relative_to(ROOT).as_posix()
         for package in ("bot", "handlers", "jobs")
@@ -225,7 +225,7 @@ def test_only_the_shared_writer_writes_csv() -> None:
         if "csv.writer" in path.read_text(encoding="utf-8")
         or "csv.DictWriter" in path.read_text(encoding="utf-8")
     ]
-    assert writers == ["bot/spreadsheet.py"]
+    assert writers == ["bot/platform/spreadsheet.py"]
 
 
 @pytest.mark.parametrize("name", ["tips export", "coffee stats"])

@@ -1,6 +1,6 @@
-"""Worker processes (bot/worker_pool.py, bot/worker.py): over HTTP the serving process reads,
-checks and acknowledges; the work of requests whose acknowledgement is empty is done in a real
-`python -m bot.worker` child against the fake Slack and the test database.
+"""Worker processes (bot/platform/worker_pool.py, bot/platform/worker.py): over HTTP the serving
+process reads, checks and acknowledges; the work of requests whose acknowledgement is empty is done
+in a real `python -m bot worker` child against the fake Slack and the test database.
 
 Nothing is timed: a worker stopped with SIGSTOP proves the acknowledgement does not wait for
 the work (the answer cannot come until it is continued), SIGKILL proves a dead worker is
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
-from bot.acks import acknowledged_at_once, answered_empty
-from bot.app import create_app
+from bot.__main__ import build_app as create_app
 from bot.coffee.locks import exclusive
-from bot.config import SettingsError, load_settings
-from bot.deps import Deps
-from bot.server import make_web_app
-from bot.worker_pool import WorkerPool
+from bot.platform.acks import acknowledged_at_once, answered_empty
+from bot.platform.config import SettingsError, load_settings
+from bot.platform.deps import Deps
+from bot.platform.server import make_web_app
+from bot.platform.worker_pool import WorkerPool
 from tests.conftest import SIGNING_SECRET, TEAM_ID, posted_answer
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from bot.db.tips_models import Tip, TipSource, TipStatus
-from bot.deps import Deps
-from bot.domain.tips import TipDraft, create_tip
-from bot.ids import TipAction, TipBlock
+from bot.platform.deps import Deps
+from bot.tips.ids import TipAction, TipBlock
+from bot.tips.models import Tip, TipSource, TipStatus
+from bot.tips.store import TipDraft, create_tip
 from tests.conftest import TEAM_ID, RunningApp
 
 REVIEW = "CREVIEW"

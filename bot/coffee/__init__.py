@@ -1,5 +1,6 @@
-"""Coffee breaks, the parts that talk to Slack: channel pools, rounds, intros, follow-ups.
+"""Coffee breaks: programs, participants, pairing, rounds, intros and follow-ups.
 
-Domain rules live in `bot.domain` (programs, participants, rounds, stats); views in
-`bot.views.coffee*`. Handlers and jobs call the functions here.
-"""
+models (tables) → pairing, schedule, starters (pure rules) → programs, participants,
+round_store, stats (plain functions over a session, no Slack) → channel, enrolment, rounds,
+delivery, followups, locks (the Slack side) → views (Block Kit) and ids (the strings Slack
+echoes)."""

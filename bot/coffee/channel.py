@@ -9,14 +9,14 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot.db.coffee_models import CoffeeProgram
-from bot.db.models import Member
-from bot.deps import Deps
-from bot.directory import ensure_member, users_info
-from bot.domain.members import apply_slack_profile, get_or_create_member, member_locale
-from bot.domain.participants import SLACKBOT, filter_pool, participants_by_user
-from bot.domain.rounds import PoolPerson
-from bot.domain.schedule import local_today
+from bot.coffee.models import CoffeeProgram
+from bot.coffee.participants import SLACKBOT, filter_pool, participants_by_user
+from bot.coffee.round_store import PoolPerson
+from bot.coffee.schedule import local_today
+from bot.people.directory import ensure_member, users_info
+from bot.people.members import apply_slack_profile, get_or_create_member, member_locale
+from bot.people.models import Member
+from bot.platform.deps import Deps
 
 log = logging.getLogger(__name__)
 

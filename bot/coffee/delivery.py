@@ -16,9 +16,10 @@ The same holds within one run. A 5xx *answer* means Slack is done with the reque
 not: `post_once` waits a moment, looks for the marked message and only posts again when it is
 not there. No answer at all (a timeout, or a connection that broke after the request went out)
 means it may still land: it looks, and otherwise leaves the post to a later pass. The post is
-sent by a client that does not retry those by itself (`bot.slack_client.once_client`).
+sent by a client that does not retry those by itself (`bot.platform.slack_client.once_client`).
 
-Every call here waits for its place in Slack's rate limits first (`deps.pacer`, `bot/pacing.py`).
+Every call here waits for its place in Slack's rate limits first (`deps.pacer`,
+`bot/platform/pacing.py`).
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps
-from bot.outbox import PERMANENT_ERRORS
-from bot.slack_client import once_client
+from bot.platform.deps import Deps
+from bot.platform.outbox import PERMANENT_ERRORS
+from bot.platform.slack_client import once_client
 
 log = logging.getLogger(__name__)
 

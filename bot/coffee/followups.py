@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import outbox
+from bot.coffee import round_store as rounds_db
 from bot.coffee.delivery import (
     FAILED,
     FOLLOWUP,
@@ -20,11 +20,11 @@ from bot.coffee.delivery import (
     deliver_marked,
 )
 from bot.coffee.locks import exclusive
-from bot.dates import local
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram
-from bot.deps import Deps
-from bot.domain import rounds as rounds_db
-from bot.views.coffee import followup_blocks
+from bot.coffee.models import CoffeeGroup, CoffeeProgram
+from bot.coffee.views.messages import followup_blocks
+from bot.platform import outbox
+from bot.platform.dates import local
+from bot.platform.deps import Deps
 
 log = logging.getLogger(__name__)
 

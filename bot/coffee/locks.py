@@ -1,8 +1,8 @@
 """One worker per round or follow-up at a time: in this process, and across processes — with
 PostgreSQL a session advisory lock (released by the server if the process dies), with a SQLite
 file a POSIX record lock on the byte `key` of a lock file next to it (released by the kernel if
-the process dies), so the serving process and its worker processes (bot/worker_pool.py) never
-deliver the same round twice."""
+the process dies), so the serving process and its worker processes (bot/platform/worker_pool.py)
+never deliver the same round twice."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager, contextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from bot.deps import Deps
+from bot.platform.deps import Deps
 
 try:
     import fcntl

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot import outbox
+from bot.coffee import round_store as rounds_db
 from bot.coffee.channel import gather_pool
 from bot.coffee.delivery import (
     FAILED,
@@ -36,18 +36,12 @@ from bot.coffee.delivery import (
     slack_error,
 )
 from bot.coffee.locks import exclusive
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.db.models import PendingCall
-from bot.deps import Deps
-from bot.directory import ensure_member, translator_for
-from bot.domain import rounds as rounds_db
-from bot.domain.members import workspace_locale
-from bot.domain.participants import end_finished_pauses, is_human
-from bot.domain.programs import active_programs, done_periods, schedule_of
-from bot.domain.rounds import GROUP, SOLO, PoolPerson, create_round
-from bot.domain.schedule import current_slot, due_slot, local_today
-from bot.i18n import Translator, translator
-from bot.views.coffee import (
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.participants import end_finished_pauses, is_human
+from bot.coffee.programs import active_programs, done_periods, schedule_of
+from bot.coffee.round_store import GROUP, SOLO, PoolPerson, create_round
+from bot.coffee.schedule import current_slot, due_slot, local_today
+from bot.coffee.views.messages import (
     alone_blocks,
     already_claimed_text,
     gathering_text,
@@ -56,7 +50,13 @@ from bot.views.coffee import (
     section,
     summary_text,
 )
-from bot.views.round_failures import FailedGroup, failure_report
+from bot.coffee.views.round_failures import FailedGroup, failure_report
+from bot.people.directory import ensure_member, translator_for
+from bot.people.members import workspace_locale
+from bot.platform import outbox
+from bot.platform.db.models import PendingCall
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator, translator
 
 log = logging.getLogger(__name__)
 

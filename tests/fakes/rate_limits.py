@@ -5,7 +5,7 @@ call it accepts and refuse one that would exceed a limit the way Slack does: HTT
 ``ratelimited`` with ``Retry-After`` (whole seconds until the window has room). Each refusal
 is a *violation*, listed in ``violations``.
 
-The limits are the ones the bot paces itself by (``bot.pacing``), with the same documented
+The limits are the ones the bot paces itself by (``bot.platform.pacing``), with the same documented
 definition — at most ``calls`` requests in any ``seconds``-long interval, per method for the
 workspace and, where the method has one, per channel — but checked here independently, by
 the time each request *arrives*: a request is refused when ``calls`` accepted requests arrived
@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.pacing import MethodLimit, Window
+from bot.platform.pacing import MethodLimit, Window
 from tests.fakes.slack_api import Call, SlackError
 
 

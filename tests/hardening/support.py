@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
-from bot.catalogs import placeholders
-from bot.i18n import translator
+from bot.platform.catalogs import placeholders
+from bot.platform.i18n import translator
 from handlers.router import GENERIC_ERROR
 from tests.coffee_support import all_text
 from tests.conftest import RunningApp

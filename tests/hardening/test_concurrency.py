@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.db.coffee_models import CoffeeParticipant, CoffeeProgram
-from bot.db.models import Library, Member
-from bot.db.tips_models import TipsSettings
-from bot.deps import Deps
-from bot.domain.libraries import add_library
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, HomeAction
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.coffee.models import CoffeeParticipant, CoffeeProgram
+from bot.home.ids import HomeAction
+from bot.people.libraries import add_library
+from bot.people.models import Library, Member
+from bot.platform.deps import Deps
+from bot.tips.models import TipsSettings
 from tests.coffee_support import ADMIN, CHANNEL, OUTSIDER, PEOPLE, all_text, start_program
 from tests.coffee_support import workspace as coffee_workspace
 from tests.conftest import TEAM_ID, RunningApp

@@ -24,14 +24,14 @@ from sqlalchemy import select
 
 from bot.coffee import delivery
 from bot.coffee.followups import send_due_followups
+from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
+from bot.coffee.programs import start_program
+from bot.coffee.round_store import PoolPerson
 from bot.coffee.rounds import SCHEDULED, claim_round, deliver_round
-from bot.db.coffee_models import CoffeeGroup, CoffeeProgram, CoffeeRound
-from bot.db.engine import make_engine, make_sessionmaker
-from bot.deps import Deps
-from bot.domain.programs import start_program
-from bot.domain.rounds import PoolPerson
-from bot.pacing import SLACK_LIMITS, Pacer, scaled
-from bot.slack_client import make_client
+from bot.platform.db.engine import make_engine, make_sessionmaker
+from bot.platform.deps import Deps
+from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.platform.slack_client import make_client
 from tests.coffee_support import group_dms, humans, intros, marked_messages
 from tests.conftest import TEAM_ID, FakeClock
 from tests.fakes.faults import LATE_LANDING, Faults

@@ -1,8 +1,8 @@
 """Finding 5 of issue 14: dates far outside any sane range (`9999-12-31`, `0001-01-01`) got the
 generic error and an OverflowError traceback. Every date typed into a command goes through one
-parser (`bot.dates.parse_day`) that refuses days outside MIN_DAY..MAX_DAY with a clear, localized
-message; and the computations that turn days and stored instants into bounds or local times
-cannot overflow, whatever is stored."""
+parser (`bot.platform.dates.parse_day`) that refuses days outside MIN_DAY..MAX_DAY with a clear,
+localized message; and the computations that turn days and stored instants into bounds or local
+times cannot overflow, whatever is stored."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.dates import DATE_OUT_OF_RANGE
-from bot.i18n import translator
+from bot.platform.dates import DATE_OUT_OF_RANGE
+from bot.platform.i18n import translator
 from handlers.router import GENERIC_ERROR
 from tests import coffee_support as coffee
 from tests.conftest import FakeClock, RunningApp
@@ -58,8 +58,8 @@ async def test_out_of_range_dates_are_refused_with_a_clear_message(
 
 @pytest.mark.parametrize("locale", ["sv", "fi", "en"])
 def test_the_shared_parser_says_what_it_takes_in_every_language(locale: str) -> None:
-    from bot.dates import MAX_DAY, MIN_DAY, parse_day
-    from bot.errors import UserFacingError
+    from bot.platform.dates import MAX_DAY, MIN_DAY, parse_day
+    from bot.platform.errors import UserFacingError
 
     t = translator(locale)
     assert parse_day("2026-02-28") == date(2026, 2, 28)
@@ -77,7 +77,7 @@ def test_the_shared_parser_says_what_it_takes_in_every_language(locale: str) -> 
 
 
 def test_bounds_and_local_times_never_overflow() -> None:
-    from bot.dates import local, start_of_day, start_of_next_day
+    from bot.platform.dates import local, start_of_day, start_of_next_day
 
     for zone in ("Europe/Helsinki", "Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"):
         tz = ZoneInfo(zone)

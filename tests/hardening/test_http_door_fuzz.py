@@ -1,6 +1,6 @@
-"""The HTTP door (`bot/server.py`) under generated input: signed bodies of any bytes, any content
-type, any JSON (as an Events API body and as an interactivity `payload=`), nested to any depth.
-Whatever comes, the answer is never a 5xx and nothing is logged at ERROR.
+"""The HTTP door (`bot/platform/server.py`) under generated input: signed bodies of any bytes, any
+content type, any JSON (as an Events API body and as an interactivity `payload=`), nested to any
+depth. Whatever comes, the answer is never a 5xx and nothing is logged at ERROR.
 
 Finding 6 of issue 14: a signed body with arrays nested 600–900 deep got HTTP 500 (the NUL
 filter recursed outside the error handling). The body is now walked by one iterative sanitizer
@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.server import MAX_BODY_DEPTH, sanitized
+from bot.platform.server import MAX_BODY_DEPTH, sanitized
 from tests.conftest import FakeClock, RunningApp
 from tests.fakes.slack_requests import FORM, JSON_CONTENT, app_mention_event, event_envelope
 from tests.hardening.door_support import (

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from bot.ids import Coffee, CoffeeBlock, CoffeeView, TipAction, TipBlock
-from bot.logging_setup import RedactingFormatter, setup_logging
+from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
+from bot.platform.logging_setup import RedactingFormatter, setup_logging
+from bot.tips.ids import TipAction, TipBlock
 from tests import coffee_support as coffee
 from tests import tips_support as tips
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, RunningApp
@@ -151,7 +152,7 @@ async def test_no_user_written_text_in_any_log_line_at_debug(
     await app.sender.view_submission("UREV1", edit_view, edit_values)
     await app.settle()
     second = await tips.add_tip(app.deps, title="Toinen", status=tips.TipStatus.PENDING)
-    from bot.tip_delivery import post_card
+    from bot.tips.delivery import post_card
 
     assert await post_card(app.deps, "T0FIKA", second)
     await app.sender.block_action("UREV2", TipAction.REJECT, message=tips.card_of(app, second))
@@ -241,7 +242,7 @@ def test_database_error_details_are_not_logged() -> None:
 async def test_database_errors_do_not_carry_the_statements_values() -> None:
     from sqlalchemy import text
 
-    from bot.db.engine import make_engine
+    from bot.platform.db.engine import make_engine
 
     engine = make_engine("sqlite+aiosqlite:///:memory:")
     try:

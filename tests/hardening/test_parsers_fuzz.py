@@ -29,23 +29,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.dates import local, parse_day, start_of_day, start_of_next_day
-from bot.domain import tip_digest
-from bot.domain.coffee_stats import parse_stats_args
-from bot.domain.home import HomePages, parse_page_value
-from bot.domain.participants import parse_pause
-from bot.domain.programs import parse_group_size
-from bot.domain.schedule import parse_interval, parse_schedule
-from bot.domain.tip_export import parse_period
-from bot.errors import UserFacingError
-from bot.fika_commands import FIKA
-from bot.i18n import translator
-from bot.ids import Coffee, CoffeeView, HomeAction, HomeView, PrivacyAction, TipAction, TipView
-from bot.server import sanitized, well_formed
-from bot.slack_values import Unreadable, decode_object, to_id, to_offset
-from bot.tips_commands import TIPS
-from bot.views.home import review_list_state
-from bot.views.tips import decode_metadata
+from bot.coffee.commands import FIKA
+from bot.coffee.ids import Coffee, CoffeeView
+from bot.coffee.participants import parse_pause
+from bot.coffee.programs import parse_group_size
+from bot.coffee.schedule import parse_interval, parse_schedule
+from bot.coffee.stats import parse_stats_args
+from bot.home.ids import HomeAction, HomeView
+from bot.home.store import HomePages, parse_page_value
+from bot.home.views import review_list_state
+from bot.platform.dates import local, parse_day, start_of_day, start_of_next_day
+from bot.platform.errors import UserFacingError
+from bot.platform.i18n import translator
+from bot.platform.server import sanitized, well_formed
+from bot.platform.slack_values import Unreadable, decode_object, to_id, to_offset
+from bot.privacy.ids import PrivacyAction
+from bot.tips import digest as tip_digest
+from bot.tips.commands import TIPS
+from bot.tips.export import parse_period
+from bot.tips.ids import TipAction, TipView
+from bot.tips.views import decode_metadata
 from handlers.router import GENERIC_ERROR
 from tests import coffee_support as coffee
 from tests.conftest import TEAM_ID, FakeClock, RunningApp

@@ -3,8 +3,8 @@
 7: a form whose `private_metadata` (or a button whose value) is deeply nested JSON raised
 RecursionError: the tip form closed and the text was lost, a paging button failed with the
 generic error. Every JSON read of a Slack-supplied value now goes through
-`bot.slack_values.decode_object` (bounded size and depth, a typed `Unreadable`); the tip form
-stays open with the text in it and says what happened.
+`bot.platform.slack_values.decode_object` (bounded size and depth, a typed `Unreadable`); the tip
+form stays open with the text in it and says what happened.
 
 8: a slash command without `response_url` raised in the reply path; it is now answered
 ephemerally where it was typed (chat.postEphemeral), else by DM.
@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import translator
-from bot.ids import HomeAction, HomeView, TipAction, TipBlock
-from bot.slack_values import MAX_JSON_DEPTH, Unreadable, decode_object
+from bot.home.ids import HomeAction, HomeView
+from bot.platform.i18n import translator
+from bot.platform.slack_values import MAX_JSON_DEPTH, Unreadable, decode_object
+from bot.tips.ids import TipAction, TipBlock
 from handlers.router import GENERIC_ERROR
 from handlers.tip_modal import FORM_UNREADABLE
 from tests import coffee_support as coffee

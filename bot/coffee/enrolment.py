@@ -1,0 +1,157 @@
+"""People joining and leaving programs: the welcome DM, and which programs a person is in."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import update
+
+from bot.coffee.channel import is_channel_member
+from bot.coffee.models import CoffeeParticipant, CoffeeProgram
+from bot.coffee.participants import (
+    ACTIVE,
+    PAUSED,
+    effective_status,
+    get_participant,
+    participations,
+    set_active,
+    set_left,
+)
+from bot.coffee.programs import active_programs, next_round
+from bot.coffee.schedule import local_today
+from bot.coffee.views.messages import welcome_blocks, welcome_text, when
+from bot.people.directory import translator_for
+from bot.platform import outbox
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator
+from bot.platform.slack_text import channel_link
+
+log = logging.getLogger(__name__)
+
+
+async def send_welcome(deps: Deps, program: CoffeeProgram, user_id: str) -> None:
+    """The welcome DM, in the person's language (kept for retry if Slack fails now)."""
+    t = await translator_for(deps, program.team_id, user_id)
+    async with deps.db() as session:
+        nxt = await next_round(session, program, deps.now())
+    resp = await outbox.call(
+        deps,
+        program.team_id,
+        "chat.postMessage",
+        channel=user_id,
+        text=welcome_text(t, program),
+        blocks=welcome_blocks(t, program, nxt),
+    )
+    if resp is not None:
+        async with deps.db.begin() as session:
+            await session.execute(
+                update(CoffeeParticipant)
+                .where(
+                    CoffeeParticipant.program_id == program.id,
+                    CoffeeParticipant.user_id == user_id,
+                )
+                .values(welcomed_at=deps.now())
+            )
+
+
+async def programs_of(deps: Deps, team_id: str, user_id: str) -> list[CoffeeProgram]:
+    """Active programs the person takes part in or paused: their stored row says so, or (no row
+    yet) they are in the program's channel."""
+    async with deps.db() as session:
+        rows = {
+            program.id: participant
+            for program, participant in await participations(session, team_id, user_id)
+        }
+        programs = await active_programs(session, team_id)
+    found = []
+    for program in programs:
+        row = rows.get(program.id)
+        if row is not None:
+            if row.status != "left":
+                found.append(program)
+        elif await is_channel_member(deps, program.channel_id, user_id):
+            found.append(program)
+    return found
+
+
+async def own_program(
+    deps: Deps, team_id: str, user_id: str, program_id: int | None
+) -> CoffeeProgram | None:
+    """The active program `program_id` of this workspace if the person has a standing in it: a
+    stored row (having left included) or a place in its channel. A button or form naming
+    someone else's program, or another workspace's, gets None."""
+    if program_id is None:
+        return None
+    async with deps.db() as session:
+        program = await session.get(CoffeeProgram, program_id)
+        if program is None or program.team_id != team_id or not program.active:
+            return None
+        row = await get_participant(session, program.id, user_id)
+    if row is None and not await is_channel_member(deps, program.channel_id, user_id):
+        return None
+    return program
+
+
+async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeProgram) -> str:
+    """Take part in `program` (again); the answer for the person. Also the Home's Join."""
+    now = deps.now()
+    async with deps.db.begin() as session:
+        _, before = await set_active(session, program, user_id, now)
+        nxt = await next_round(session, program, now)
+    if before == ACTIVE:  # e.g. the same command twice at once, or a double click
+        text = t(
+            "You are already taking part in {channel}. Next round: {when}.",
+            channel=channel_link(program.channel_id),
+            when=when(t, nxt.at, program.tz),
+        )
+    else:
+        text = t(
+            "You're in! Next round in {channel}: {when}.",
+            channel=channel_link(program.channel_id),
+            when=when(t, nxt.at, program.tz),
+        )
+    if not await is_channel_member(deps, program.channel_id, user_id):
+        text += " " + t(
+            "Join {channel} as well – the rounds pair the people in that channel.",
+            channel=channel_link(program.channel_id),
+        )
+    return text
+
+
+async def leave_programs(
+    deps: Deps, t: Translator, user_id: str, programs: list[CoffeeProgram]
+) -> str:
+    """Stop taking part in `programs`; the answer for the person. Also the Home's Leave."""
+    async with deps.db.begin() as session:
+        for program in programs:
+            await set_left(session, program, user_id, deps.now())
+    return t(
+        "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
+        channels=", ".join(channel_link(p.channel_id) for p in programs),
+    )
+
+
+async def resume_programs(
+    deps: Deps, t: Translator, team_id: str, user_id: str, program_id: int | None = None
+) -> str:
+    """End the person's breaks (in one program, or all); the answer. Also the Home's button."""
+    now = deps.now()
+    resumed: list[CoffeeProgram] = []
+    async with deps.db.begin() as session:
+        for program, participant in await participations(session, team_id, user_id):
+            if program_id is not None and program.id != program_id:
+                continue
+            today = local_today(now, program.tz)
+            if participant.status == PAUSED and effective_status(participant, today) == PAUSED:
+                await set_active(session, program, user_id, now)
+                resumed.append(program)
+        nexts = [await next_round(session, p, now) for p in resumed]
+    if not resumed:
+        return t("You are not on a break, so there is nothing to end.")
+    return t(
+        "Welcome back! Next round: {when}.",
+        when=t.list(
+            f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
+            for p, slot in zip(resumed, nexts, strict=True)
+        ),
+    )

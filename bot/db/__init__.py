@@ -1,1 +1,0 @@
-"""Database: typed models, engine/session factory and Alembic migrations."""

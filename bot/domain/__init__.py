@@ -1,1 +1,0 @@
-"""Domain logic: plain Python over the database session; no Slack, no HTTP."""

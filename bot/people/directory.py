@@ -1,0 +1,70 @@
+"""Keeps members in step with Slack (users.info), so languages and roles are known."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.people.members import apply_slack_profile, get_or_create_member, member_locale
+from bot.people.models import Member
+from bot.platform import trigger
+from bot.platform.deps import Deps
+from bot.platform.i18n import Translator, translator
+
+log = logging.getLogger(__name__)
+
+# Slack locale, name and admin flags change rarely; re-read them at most this often.
+REFRESH_AFTER = timedelta(hours=12)
+
+
+async def ensure_member(deps: Deps, team_id: str, user_id: str, force: bool = False) -> Member:
+    """The stored member, refreshed from users.info when new or stale.
+
+    A Slack failure is logged and the stored data (or the defaults) used: a person still gets an
+    answer when users.info is rate limited.
+    """
+    now = deps.now()
+    async with deps.db.begin() as session:
+        member = await get_or_create_member(session, team_id, user_id)
+        fresh = (
+            member.slack_checked_at is not None and now - member.slack_checked_at < REFRESH_AFTER
+        )
+        if fresh and not force:
+            return member
+    try:
+        # Bounded while a form waits to open (a trigger lives 3 s): then the stored data or
+        # the defaults serve this request, and the next one asks Slack again.
+        resp = await trigger.bounded(users_info(deps, user_id))
+    except SlackApiError as e:
+        log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
+        return member
+    except trigger.BudgetSpent:
+        log.warning("users.info for %s did not answer before a form had to open", user_id)
+        return member
+    async with deps.db.begin() as session:
+        member = await get_or_create_member(session, team_id, user_id)
+        apply_slack_profile(member, resp["user"], now)
+    return member
+
+
+async def users_info(deps: Deps, user_id: str) -> Any:
+    """users.info with its locale, in its place in Slack's rate limit (Tier 4,
+    bot/platform/pacing.py): a round that refreshes hundreds of people does not bounce off 429s."""
+    async with deps.pacer.slot("users.info"):
+        return await deps.client.users_info(user=user_id, include_locale=True)
+
+
+async def translator_for(deps: Deps, team_id: str, user_id: str) -> Translator:
+    member = await ensure_member(deps, team_id, user_id)
+    return translator(member_locale(member, deps.settings.default_locale))
+
+
+async def is_admin(deps: Deps, team_id: str, user_id: str) -> bool:
+    """ADMIN_USER_IDS, or a workspace admin/owner per users.info (checked fresh each time)."""
+    if user_id in deps.settings.admin_user_ids:
+        return True
+    member = await ensure_member(deps, team_id, user_id, force=True)
+    return member.is_workspace_admin and not member.deleted

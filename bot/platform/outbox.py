@@ -1,0 +1,148 @@
+"""Slack calls that must not be lost: tried now, and if Slack fails, recorded and retried later.
+
+The Web API client already retries 429s and 5xx a few times; what still fails lands in
+`pending_calls`, which `jobs.retry_calls` works through with a growing back-off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot.platform.db.models import PendingCall
+from bot.platform.deps import Deps
+
+log = logging.getLogger(__name__)
+
+# Errors that retrying the same call cannot fix: recorded for the operator, not retried.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "user_not_found",
+        "users_not_found",
+        "not_in_channel",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "message_not_found",
+        "cant_update_message",
+        "method_not_supported_for_channel_type",
+        "too_many_users",
+        "restricted_action",
+        "unknown_method",
+    }
+)
+MAX_ATTEMPTS = 40
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
+
+
+def _describe(exc: BaseException) -> tuple[str, bool]:
+    """(error text, permanent?)"""
+    if isinstance(exc, SlackApiError):
+        error = str(exc.response.get("error") or "unknown_error")
+        return error, error in PERMANENT_ERRORS
+    return type(exc).__name__, False
+
+
+async def _send(deps: Deps, method: str, args: dict[str, Any]) -> Any:
+    """One call; a post refused with `not_in_channel` in a public channel (the bot was removed
+    from the digest or review channel) joins it again and posts once more."""
+    try:
+        return await deps.client.api_call(method, json=args)
+    except SlackApiError as exc:
+        channel = str(args.get("channel") or "")
+        if not (
+            method == "chat.postMessage"
+            and exc.response.get("error") == "not_in_channel"
+            and channel.startswith("C")
+        ):
+            raise
+        log.info("rejoining %s to post there", channel)
+        await deps.client.conversations_join(channel=channel)
+        return await deps.client.api_call(method, json=args)
+
+
+async def call(deps: Deps, team_id: str, method: str, **args: Any) -> dict[str, Any] | None:
+    """Call `method` now; on failure record it for retry and return None."""
+    try:
+        resp = await _send(deps, method, args)
+        return dict(resp.data) if isinstance(resp.data, dict) else {}
+    except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        error, permanent = _describe(exc)
+        log.warning(
+            "slack call %s failed (%s); %s",
+            method,
+            error,
+            "recorded" if permanent else "queued for retry",
+        )
+        async with deps.db.begin() as session:
+            session.add(
+                PendingCall(
+                    team_id=team_id,
+                    method=method,
+                    args=args,
+                    attempts=1,
+                    last_error=error,
+                    next_attempt_at=deps.now() + backoff(1),
+                    gave_up=permanent,
+                )
+            )
+        return None
+
+
+async def retry_due(deps: Deps, limit: int = 50) -> int:
+    """Retry pending calls that are due; returns how many succeeded."""
+    now: datetime = deps.now()
+    done = 0
+    async with deps.db() as session:
+        ids = list(
+            await session.scalars(
+                select(PendingCall.id)
+                .where(
+                    PendingCall.done_at.is_(None),
+                    PendingCall.gave_up.is_(False),
+                    PendingCall.next_attempt_at <= now,
+                )
+                .order_by(PendingCall.next_attempt_at)
+                .limit(limit)
+            )
+        )
+    for pending_id in ids:
+        async with deps.db.begin() as session:
+            row = await session.scalar(
+                select(PendingCall)
+                .where(PendingCall.id == pending_id, PendingCall.done_at.is_(None))
+                .with_for_update(skip_locked=True)
+            )
+            if row is None:
+                continue
+            try:
+                await _send(deps, row.method, dict(row.args))
+            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+                error, permanent = _describe(exc)
+                row.attempts += 1
+                row.last_error = error
+                row.next_attempt_at = deps.now() + backoff(row.attempts)
+                row.gave_up = permanent or row.attempts >= MAX_ATTEMPTS
+                log.warning("retry %s of %s failed (%s)", row.attempts, row.method, error)
+                continue
+            except asyncio.CancelledError:
+                raise
+            row.done_at = deps.now()
+            done += 1
+    return done
