@@ -164,8 +164,8 @@ def settings(db_url: str, fake_slack: FakeSlack) -> Settings:
 
 #: The client's back-offs after a 500 or a dropped connection (0.5 s, 1 s) pass 100× faster:
 #: the retries and their count are the same and the fake Slack does not time them. A 429's
-#: Retry-After is slept in full (tests/test_slack_findings.py proves no form waits on one); only
-#: `once_client` copies, which take the first handler's sleep, pass it faster too.
+#: Retry-After is slept in full (tests/hardening/test_slack_findings.py proves no form waits on
+# one); only : `once_client` copies, which take the first handler's sleep, pass it faster too.
 BACKOFF_SCALE = 100
 
 
@@ -193,7 +193,7 @@ async def deps(settings: Settings, clock: FakeClock) -> AsyncIterator[Deps]:
         clock=clock,
         new_seed=lambda: next(seeds),
         # Slack's windows 100× faster, as SLACK_RATE_SCALE does for the app: the fake enforces
-        # no limits unless a test sets them (tests/test_round_pacing.py paces with its own).
+        # no limits unless a test sets them (tests/e2e/test_round_pacing.py paces with its own).
         pacer=Pacer(scaled(SLACK_LIMITS, 100)),
     )
     try:

@@ -17,7 +17,7 @@ such penalty is left that one exchange removes, whatever the group size.
 
 The penalties are tiered. The weights are orders of magnitude apart, so one unit of a tier
 outweighs all that the tiers below can add up to in a group of seven (21 pairs, 7 people;
-``tests/test_pairing.py`` checks the arithmetic):
+``tests/coffee/test_pairing.py`` checks the arithmetic):
 
 1. **No shared chat language** (``W_NO_COMMON_LANGUAGE`` per pair; a group of three or more
    with no language *all* members share costs the same once more). People must be able to

@@ -9,8 +9,9 @@ use it, labelled with its audience from the same table.
 
 Keys are the ids Slack sends back: a subcommand as `"/fika start"` (`slash("/fika", "start")`),
 a second word as `"/fika libraries add"`, buttons by action_id, forms by callback_id, menus by
-the action_id of their options request. `tests/test_permissions.py` checks that every registered
-listener and every subcommand is in the table, and walks every privileged one as a plain member.
+the action_id of their options request. `tests/people/test_permissions.py` checks that every
+registered listener and every subcommand is in the table, and walks every privileged one as a plain
+member.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Full-text search (see bot/tips/search.py):
   step by triggers. Tokenizer unicode61 with `remove_diacritics 0`: å, ä and ö are letters of
   their own in Swedish and Finnish, not accented a and o ("år" is not "ar").
   NOTE: a later migration that recreates `tips` on SQLite (batch "move and copy") drops these
-  triggers; recreate them there (tests/test_tips_search.py checks they exist at head).
+  triggers; recreate them there (tests/tips/test_tips_search.py checks they exist at head).
 * PostgreSQL: a GIN index on the same weighted tsvector expression the search query uses.
 """
 

@@ -1,6 +1,6 @@
 """Issue 15: a year of memory, fair odd seats and same-library pairings, groups as good as pairs.
 
-Pure and deterministic: no database, no clock (see tests/test_coffee_rounds_db.py for loading
+Pure and deterministic: no database, no clock (see tests/coffee/test_coffee_rounds_db.py for loading
 the history).
 """
 

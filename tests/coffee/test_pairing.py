@@ -29,7 +29,7 @@ from bot.coffee.pairing import (
     score_groups,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 History = dict[frozenset[str], int]
 

@@ -24,7 +24,7 @@ from bot.tips import export as tip_export
 from bot.tips.commands import TIPS
 from bot.tips.models import Tip, TipStatus
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 

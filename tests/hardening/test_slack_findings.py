@@ -1,7 +1,7 @@
 """Surfaces real Slack refuses or mangles (issue "Real Slack, on any fresh machine"): each test
 here failed on the code before the fix, against the strict fake.
 
-Paging forwards and back is in tests/test_paging_e2e.py; placeholders shown literally in help
+Paging forwards and back is in tests/e2e/test_paging_e2e.py; placeholders shown literally in help
 are checked for every message and view by the fake (`FakeSlack.mangled`, asserted by the
 `fake_slack` fixture) and below for help in sv, fi and en.
 """
@@ -43,7 +43,7 @@ from tests.fakes.block_kit import (
 from tests.fakes.slack_requests import interactive_body
 from tests.fakes.socket_mode import FakeSocketMode
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # ------------------------------------------------------------------ the checker itself

@@ -21,7 +21,7 @@ from tests import tips_support
 from tests.coffee_support import all_text
 from tests.conftest import FakeClock, RunningApp
 from tests.db_snapshot import changed, fingerprint
-from tests.test_privacy_e2e import (
+from tests.e2e.test_privacy_e2e import (
     AINO,
     BO,
     CHANNEL,

@@ -187,7 +187,7 @@ def test_which_acknowledgements_are_empty(body: dict[str, object], here: bool, e
 
 async def test_a_sqlite_round_lock_holds_across_processes(deps: Deps) -> None:
     if deps.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's advisory locks are proved by tests/test_replicas.py")
+        pytest.skip("PostgreSQL's advisory locks are proved by tests/ops/test_replicas.py")
     path = f"{deps.engine.url.database}.round.lock"
     holder = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -19,9 +19,9 @@ from jobs import followups as followups_job
 from tests import coffee_support as coffee
 from tests import tips_support as tips
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
+from tests.e2e.test_tips_e2e import FRIDAY_AFTER_TEN
 from tests.fakes.slack_requests import interactive_body
 from tests.security_support import EVIL, leaks, refused_by_slack, where_leaked
-from tests.test_tips_e2e import FRIDAY_AFTER_TEN
 
 AINO = coffee.PEOPLE[1].user_id  # fi-FI
 BO = coffee.PEOPLE[2].user_id  # sv-SE

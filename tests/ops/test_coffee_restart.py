@@ -39,7 +39,7 @@ from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class HoldingFake(FakeSlack):

@@ -20,8 +20,8 @@ from jobs import rounds as rounds_job
 from tests import coffee_support as coffee
 from tests import tips_support as tips
 from tests.conftest import FakeClock, RunningApp
+from tests.e2e.test_tips_e2e import FRIDAY_AFTER_TEN
 from tests.fakes.slack_requests import member_joined_channel_event
-from tests.test_tips_e2e import FRIDAY_AFTER_TEN
 
 AINO = coffee.PEOPLE[1].user_id
 REVIEW, DIGEST = tips.REVIEW, tips.DIGEST

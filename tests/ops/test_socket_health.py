@@ -18,8 +18,8 @@ from bot.platform.deps import Deps
 from bot.platform.server import make_web_app
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.socket_mode import FakeSocketMode
-from tests.test_process import _free_port
-from tests.test_socket_mode import APP_TOKEN, BotProcess
+from tests.ops.test_process import _free_port
+from tests.ops.test_socket_mode import APP_TOKEN, BotProcess
 
 
 @pytest.fixture

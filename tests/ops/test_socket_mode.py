@@ -29,7 +29,7 @@ from tests.fakes.slack_requests import (
     view_submission_payload,
 )
 from tests.fakes.socket_mode import Connection, FakeSocketMode
-from tests.test_process import _base_env, _free_port
+from tests.ops.test_process import _base_env, _free_port
 
 APP_TOKEN = "xapp-1-A0FIKA-1-abc"
 WRONG_APP_TOKEN = "xapp-1-A0FIKA-1-revoked"

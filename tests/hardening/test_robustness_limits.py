@@ -18,9 +18,9 @@ from jobs import digest as digest_job
 from tests import coffee_support as coffee
 from tests import tips_support as tips
 from tests.conftest import TEAM_ID, FakeClock, RunningApp
+from tests.e2e.test_tips_e2e import FRIDAY_AFTER_TEN
 from tests.fakes.block_kit import validate_message_blocks, validate_view
 from tests.security_support import refused_by_slack
-from tests.test_tips_e2e import FRIDAY_AFTER_TEN
 
 # 200 characters (the longest name), of which 40 `&` and `<`: 400 once escaped.
 LONG_NAME = ("Bibliotek & <kultur> " * 10)[:200]

@@ -6,7 +6,7 @@ the worst moment — Slack has stored an intro, the replica never heard so — a
 the round over (the advisory lock died with the process) and finishes it without re-sending.
 
 PostgreSQL only: with SQLite there is one process per database file (see
-tests/test_coffee_restart.py and tests/test_round_chaos.py for the SQLite restart).
+tests/ops/test_coffee_restart.py and tests/hardening/test_round_chaos.py for the SQLite restart).
 """
 
 from __future__ import annotations

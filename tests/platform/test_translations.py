@@ -11,7 +11,7 @@ from bot.platform.catalogs import load, placeholders, problems
 from bot.platform.config import SUPPORTED_LOCALES
 from bot.platform.i18n import translator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"t": None, "N_": None, "ngettext": (1, 2)}
 
 
