@@ -45,13 +45,13 @@ from bot.coffee.views.messages import (
 )
 from bot.coffee.views.stats import csv_filename, stats_blocks, stats_csv, stats_text
 from bot.home.slack_side import refresh_home
-from bot.people.directory import ensure_member
-from bot.people.members import member_locale, workspace_locale
+from bot.people.directory import ensure_member, workspace_translator
+from bot.people.members import member_locale
 from bot.people.models import Library
 from bot.platform import outbox
 from bot.platform.dates import local
 from bot.platform.errors import UserFacingError
-from bot.platform.i18n import N_, Translator, translator
+from bot.platform.i18n import N_, Translator
 from bot.platform.slack_text import channel_link
 from handlers.coffee_libraries import libraries_command
 from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
@@ -79,10 +79,7 @@ async def _help(req: CommandRequest) -> None:
 
 
 async def _channel_t(req: CommandRequest) -> Translator:
-    async with req.deps.db() as session:
-        return translator(
-            await workspace_locale(session, req.team_id, req.deps.settings.default_locale)
-        )
+    return await workspace_translator(req.deps, req.team_id)
 
 
 async def _program_here(req: CommandRequest) -> CoffeeProgram:

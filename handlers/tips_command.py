@@ -16,6 +16,7 @@ from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
 from bot.home.help import help_blocks, help_text, roles_in
+from bot.people.directory import workspace_translator
 from bot.people.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
 from bot.people.permissions import roles_of
 from bot.platform import outbox
@@ -28,7 +29,7 @@ from bot.platform.slack_values import object_or_empty, to_offset
 from bot.tips import digest as tip_digest
 from bot.tips import export as tip_export
 from bot.tips.commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
-from bot.tips.delivery import post_missing_cards, workspace_translator
+from bot.tips.delivery import post_missing_cards
 from bot.tips.ids import TipAction
 from bot.tips.models import TipSource
 from bot.tips.reviewers import channel_members, forget

@@ -51,12 +51,11 @@ from bot.coffee.views.messages import (
     summary_text,
 )
 from bot.coffee.views.round_failures import FailedGroup, failure_report
-from bot.people.directory import ensure_member, translator_for
-from bot.people.members import workspace_locale
+from bot.people.directory import ensure_member, translator_for, workspace_translator
 from bot.platform import outbox
 from bot.platform.db.models import PendingCall
 from bot.platform.deps import Deps
-from bot.platform.i18n import Translator, translator
+from bot.platform.i18n import translator
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +73,6 @@ Opened = tuple[CoffeeGroup, Permanent | Transient | None] | None
 class Progress:
     channel: str
     ts: str
-
-
-async def _channel_translator(deps: Deps, team_id: str) -> Translator:
-    async with deps.db() as session:
-        locale = await workspace_locale(session, team_id, deps.settings.default_locale)
-    return translator(locale)
 
 
 async def _load(deps: Deps, round_id: int) -> tuple[CoffeeRound, CoffeeProgram] | None:
@@ -161,7 +154,7 @@ async def pair_now(deps: Deps, program_id: int, admin_user_id: str) -> int | Non
         program = await session.get(CoffeeProgram, program_id)
     if program is None:
         return None
-    t = await _channel_translator(deps, program.team_id)
+    t = await workspace_translator(deps, program.team_id)
     text = gathering_text(t)
     progress: Progress | None = None
     try:
@@ -246,7 +239,7 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
             if round_.progress_channel and round_.progress_ts
             else None
         )
-        t = await _channel_translator(deps, program.team_id) if progress else None
+        t = await workspace_translator(deps, program.team_id) if progress else None
         todo = [g for g in groups if g.intro_sent_at is None and g.failed_at is None]
         opened: asyncio.Queue[Opened] = asyncio.Queue(maxsize=OPEN_AHEAD)
         opener = asyncio.create_task(_open_ahead(deps, todo, opened))
@@ -412,7 +405,7 @@ async def _announce(deps: Deps, round_id: int) -> None:
     round_, program = loaded
     async with deps.db() as session:
         summary = rounds_db.summarize(await rounds_db.round_groups(session, round_id))
-    t = await _channel_translator(deps, program.team_id)
+    t = await workspace_translator(deps, program.team_id)
     text = summary_text(t, summary)
     if round_.progress_channel and round_.progress_ts:
         channel, ts = round_.progress_channel, round_.progress_ts

@@ -29,8 +29,8 @@ from bot.home.store import (
     year_figures,
 )
 from bot.home.views import home_view, review_modal
+from bot.people.directory import is_admin
 from bot.people.former import is_former
-from bot.people.members import get_member
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, translator
 from bot.platform.slack_values import to_offset
@@ -110,22 +110,12 @@ async def _in_channels(deps: Deps, team_id: str, user_id: str) -> dict[str, bool
     }
 
 
-async def _admin_shown(deps: Deps, team_id: str, user_id: str) -> bool:
-    """Whether to show admin figures: ADMIN_USER_IDS or a workspace admin as last read from
-    Slack. Display only – every admin action checks `bot.people.directory.is_admin` afresh."""
-    if user_id in deps.settings.admin_user_ids:
-        return True
-    async with deps.db() as session:
-        member = await get_member(session, team_id, user_id)
-    return bool(member and member.is_workspace_admin and not member.deleted)
-
-
 async def render_home(
     deps: Deps, team_id: str, user_id: str, pages: HomePages | None = None, notice: Notice = None
 ) -> dict[str, Any]:
     """The person's Home view, in their language as stored now."""
     reviewer = await is_reviewer(deps, team_id, user_id)
-    admin = await _admin_shown(deps, team_id, user_id)
+    admin = await is_admin(deps, team_id, user_id, fresh=False)  # shown only
     figures = await _figures(deps, team_id) if reviewer or admin else None
     in_channel = await _in_channels(deps, team_id, user_id)
     async with deps.db() as session:

@@ -8,7 +8,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.people.members import apply_slack_profile, get_or_create_member, member_locale
+from bot.people.members import (
+    apply_slack_profile,
+    get_member,
+    get_or_create_member,
+    member_locale,
+    workspace_locale,
+)
 from bot.people.models import Member
 from bot.platform import trigger
 from bot.platform.deps import Deps
@@ -62,9 +68,22 @@ async def translator_for(deps: Deps, team_id: str, user_id: str) -> Translator:
     return translator(member_locale(member, deps.settings.default_locale))
 
 
-async def is_admin(deps: Deps, team_id: str, user_id: str) -> bool:
-    """ADMIN_USER_IDS, or a workspace admin/owner per users.info (checked fresh each time)."""
+async def workspace_translator(deps: Deps, team_id: str) -> Translator:
+    """For what a whole channel reads: the workspace's language (else DEFAULT_LOCALE)."""
+    async with deps.db() as session:
+        return translator(await workspace_locale(session, team_id, deps.settings.default_locale))
+
+
+async def is_admin(deps: Deps, team_id: str, user_id: str, *, fresh: bool = True) -> bool:
+    """ADMIN_USER_IDS, or a workspace admin/owner per users.info.
+
+    Every admin action asks `fresh` (users.info read again); `fresh=False` uses what was last
+    read, for what is only shown (the Home's admin figures)."""
     if user_id in deps.settings.admin_user_ids:
         return True
-    member = await ensure_member(deps, team_id, user_id, force=True)
-    return member.is_workspace_admin and not member.deleted
+    if fresh:
+        member: Member | None = await ensure_member(deps, team_id, user_id, force=True)
+    else:
+        async with deps.db() as session:
+            member = await get_member(session, team_id, user_id)
+    return bool(member and member.is_workspace_admin and not member.deleted)

@@ -13,12 +13,10 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.people.directory import translator_for
+from bot.people.directory import translator_for, workspace_translator
 from bot.people.former import is_former
-from bot.people.members import workspace_locale
 from bot.platform import outbox
 from bot.platform.deps import Deps
-from bot.platform.i18n import Translator, translator
 from bot.privacy.store import uninstalled_teams
 from bot.tips import digest as tip_digest
 from bot.tips.export import names_of
@@ -29,12 +27,6 @@ log = logging.getLogger(__name__)
 
 # A card post that has not finished after this long is tried again (by the job).
 CARD_RETRY_AFTER = timedelta(minutes=2)
-
-
-async def workspace_translator(deps: Deps, team_id: str) -> Translator:
-    """For what a whole channel reads: the workspace's language."""
-    async with deps.db() as session:
-        return translator(await workspace_locale(session, team_id, deps.settings.default_locale))
 
 
 async def post_card(deps: Deps, team_id: str, tip_id: int) -> bool:
