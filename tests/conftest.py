@@ -5,6 +5,7 @@ the real app served over HTTP, and a sender of signed Slack requests.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import tempfile
 import time
@@ -23,12 +24,11 @@ from sqlalchemy import create_engine, make_url, text
 from bot.__main__ import build_app as create_app
 from bot.migrations.all_models import metadata
 from bot.platform.config import Secret, Settings
-from bot.platform.db.engine import make_engine, make_sessionmaker, sync_url
+from bot.platform.db.engine import sync_url
 from bot.platform.db.migrate import upgrade
-from bot.platform.deps import Deps
-from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.platform.deps import Deps, build_deps
 from bot.platform.server import make_web_app
-from bot.platform.slack_client import ConnectionRetry, ServerErrorRetry, make_client
+from bot.platform.slack_client import ConnectionRetry, ServerErrorRetry
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import AppResponse, SlackSender
 
@@ -159,13 +159,16 @@ def settings(db_url: str, fake_slack: FakeSlack) -> Settings:
         default_locale="sv",
         admin_user_ids=frozenset({"UADMIN"}),
         scheduler_enabled=False,
+        # Slack's windows 100× faster, as SLACK_RATE_SCALE does for the app: the fake enforces
+        # no limits unless a test sets them (tests/e2e/test_round_pacing.py paces with its own).
+        slack_rate_scale=100,
     )
 
 
 #: The client's back-offs after a 500 or a dropped connection (0.5 s, 1 s) pass 100× faster:
 #: the retries and their count are the same and the fake Slack does not time them. A 429's
 #: Retry-After is slept in full (tests/hardening/test_slack_findings.py proves no form waits on
-# one); only : `once_client` copies, which take the first handler's sleep, pass it faster too.
+#: one); only `once_client` copies, which take the first handler's sleep, pass it faster too.
 BACKOFF_SCALE = 100
 
 
@@ -173,8 +176,7 @@ async def _fast_backoff(seconds: float) -> None:
     await asyncio.sleep(seconds / BACKOFF_SCALE)
 
 
-def _test_client(settings: Settings) -> AsyncWebClient:
-    client = make_client(settings)
+def _fast_backoffs(client: AsyncWebClient) -> AsyncWebClient:
     for handler in client.retry_handlers or []:
         if isinstance(handler, ServerErrorRetry | ConnectionRetry):
             handler.sleep = _fast_backoff
@@ -183,24 +185,18 @@ def _test_client(settings: Settings) -> AsyncWebClient:
 
 @pytest.fixture
 async def deps(settings: Settings, clock: FakeClock) -> AsyncIterator[Deps]:
-    engine = make_engine(settings.database_url)
+    """The app's own deps (`build_deps`, as the composition root builds them) with the test's
+    clock, seeds and faster back-offs."""
     seeds = iter(range(1000, 10_000))
-    d = Deps(
-        settings=settings,
-        engine=engine,
-        db=make_sessionmaker(engine),
-        client=_test_client(settings),
-        clock=clock,
-        new_seed=lambda: next(seeds),
-        # Slack's windows 100× faster, as SLACK_RATE_SCALE does for the app: the fake enforces
-        # no limits unless a test sets them (tests/e2e/test_round_pacing.py paces with its own).
-        pacer=Pacer(scaled(SLACK_LIMITS, 100)),
+    built = build_deps(settings)
+    d = dataclasses.replace(
+        built, client=_fast_backoffs(built.client), clock=clock, new_seed=lambda: next(seeds)
     )
     try:
         yield d
     finally:
         await d.tasks.idle(timeout=10)
-        await engine.dispose()
+        await d.engine.dispose()
 
 
 async def posted_answer(fake: FakeSlack, response_url: str, within: float = 10) -> Any:
