@@ -120,14 +120,23 @@ async def _refused(
     if await can(deps, team_id, user_id, action):
         return False
     log.warning("%s refused: %s is not a reviewer", action, user_id)
+    await _show_refusal(deps, client, t, body, action)
+    return True
+
+
+async def _show_refusal(
+    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: str
+) -> None:
+    """A refusal in the modal the click came from, else at the top of the clicker's Home
+    (the router's `refused=` for the review buttons)."""
+    team_id, user_id = actor(body)
     modal = _modal_id(body)
     refused = t(refusal(action))
     if modal is not None and await _slack(
         client.views_update(view_id=modal, view=message_view(t, t("Tips to review"), refused))
     ):
-        return True
+        return
     await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), refused)
-    return True
 
 
 async def _show_review(
@@ -269,7 +278,7 @@ def register(router: Router) -> None:
 
     # -------------------------------------------------------------------- reviewers
 
-    @router.action(HomeAction.REVIEW)
+    @router.action(HomeAction.REVIEW, refused=_show_refusal)
     async def review(
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
@@ -279,8 +288,8 @@ def register(router: Router) -> None:
             return
         await _show_review(deps, client, t, body, 0)
 
-    @router.action(HomeAction.REVIEW_PAGE)
-    @router.action(HomeAction.REVIEW_PAGE_BACK)
+    @router.action(HomeAction.REVIEW_PAGE, refused=_show_refusal)
+    @router.action(HomeAction.REVIEW_PAGE_BACK, refused=_show_refusal)
     async def review_page(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -294,7 +303,7 @@ def register(router: Router) -> None:
             return
         await _show_review(deps, client, t, body, to_offset(action.get("value")) or 0)
 
-    @router.action(HomeAction.REVIEW_APPROVE)
+    @router.action(HomeAction.REVIEW_APPROVE, refused=_show_refusal)
     async def review_approve(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -373,7 +382,7 @@ def register(router: Router) -> None:
         else:
             await trigger.open_from(client, t, body, view)
 
-    @router.action(HomeAction.REVIEW_REJECT)
+    @router.action(HomeAction.REVIEW_REJECT, refused=_show_refusal)
     async def review_reject(
         ack: AsyncAck,
         body: dict[str, Any],
@@ -385,7 +394,7 @@ def register(router: Router) -> None:
         await ack()
         await _push_review_modal(body, action, client, deps, t, reject=True)
 
-    @router.action(HomeAction.REVIEW_EDIT)
+    @router.action(HomeAction.REVIEW_EDIT, refused=_show_refusal)
     async def review_edit(
         ack: AsyncAck,
         body: dict[str, Any],

@@ -1,5 +1,12 @@
-"""Registers listeners so every one of them is tracked, errors become localized answers, and
-handlers receive `deps` and `t` (the reader's translator) by argument name.
+"""Registers listeners so every one of them is tracked, authorized, errors become localized
+answers, and handlers receive `deps` and `t` (the reader's translator) by argument name.
+
+`Router.routes` is the table of what is registered (kind, Slack id, listener). A button or a
+shortcut is authorized here from the permission table (`bot.people.permissions`) before its
+listener runs, on every click; a refusal is the table's localized sentence (or shown where the
+route's `refused=` puts it). Subcommands are authorized the same way by
+`handlers.slash.dispatch`; forms and menus answer a refusal in their acknowledgement (field
+errors, fewer options), so they ask `can()` themselves.
 
 Slack is acknowledged before anything waits on the database or on Slack: commands, clicks,
 shortcuts and closed modals are acknowledged (empty) before the listener runs (by
@@ -15,21 +22,27 @@ import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 
+from bot.people.permissions import Role, can, require, role_needed
 from bot.platform import trigger
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import N_, translator
 from bot.platform.notify import tell
 from handlers.context import prepare_context
+from handlers.payload import actor
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Awaitable[Any]]
+#: Shows a refusal where the surface wants it (`refused=` of `Router.action`): called with
+#: deps, client, t, body and the refused id instead of the default ephemeral answer.
+Refused = Callable[[Deps, Any, Any, dict[str, Any], str], Awaitable[None]]
 
 # Kinds of listener acknowledged (empty) before they run, if the middleware has not already
 # (`bot.platform.acks.acknowledged_at_once`); the answer comes by respond(), views.* or chat.*.
@@ -41,40 +54,73 @@ GENERIC_ERROR = N_(
 )
 
 
+# Kinds authorized from the permission table before the listener runs.
+_AUTHORIZED_HERE = frozenset({"action", "shortcut"})
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # command, action, view, view_closed, shortcut, event, options
+    id: Any  # what Slack sends back: the command, action_id, callback_id or event type
+    listener: Listener
+
+
 class Router:
     def __init__(self, app: AsyncApp, deps: Deps) -> None:
         self.app = app
         self.deps = deps
+        self.routes: list[Route] = []
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
-        return self._on("command", self.app.command(name))
+        return self._on("command", name, self.app.command(name))
 
-    def action(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("action", self.app.action(constraints))
+    def action(
+        self, constraints: Any, *, refused: Refused | None = None
+    ) -> Callable[[Listener], Listener]:
+        return self._on("action", constraints, self.app.action(constraints), refused)
 
     def view(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("view", self.app.view(constraints))
+        return self._on("view", constraints, self.app.view(constraints))
 
     def view_closed(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("view_closed", self.app.view_closed(constraints))
+        return self._on("view_closed", constraints, self.app.view_closed(constraints))
 
     def shortcut(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("shortcut", self.app.shortcut(constraints))
+        return self._on("shortcut", constraints, self.app.shortcut(constraints))
 
     def event(self, event_type: Any) -> Callable[[Listener], Listener]:
-        return self._on("event", self.app.event(event_type))
+        return self._on("event", event_type, self.app.event(event_type))
 
     def options(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("options", self.app.options(constraints))
+        return self._on("options", constraints, self.app.options(constraints))
 
-    def _on(self, kind: str, bolt_decorator: Callable[..., Any]) -> Callable[[Listener], Listener]:
+    def _on(
+        self,
+        kind: str,
+        id_: Any,
+        bolt_decorator: Callable[..., Any],
+        refused: Refused | None = None,
+    ) -> Callable[[Listener], Listener]:
+        authorize = str(id_) if kind in _AUTHORIZED_HERE and isinstance(id_, str) else None
+
         def register(fn: Listener) -> Listener:
-            bolt_decorator(self._wrap(fn, ack_first=kind in _ACK_FIRST))
+            self.routes.append(Route(kind, id_, fn))
+            wrapped = self._wrap(
+                fn, ack_first=kind in _ACK_FIRST, authorize=authorize, refused=refused
+            )
+            bolt_decorator(wrapped)
             return fn
 
         return register
 
-    def _wrap(self, fn: Listener, *, ack_first: bool) -> Listener:
+    def _wrap(
+        self,
+        fn: Listener,
+        *,
+        ack_first: bool,
+        authorize: str | None,
+        refused: Refused | None,
+    ) -> Listener:
         wanted = inspect.getfullargspec(fn).args
         deps = self.deps
 
@@ -85,7 +131,15 @@ class Router:
             async with deps.tasks.track():
                 # A form opened for this request must open within the trigger's 3 s.
                 with trigger.waiting() if trigger_id else contextlib.nullcontext():
-                    await self._run(fn, wanted, args, context, ack_first=ack_first)
+                    await self._run(
+                        fn,
+                        wanted,
+                        args,
+                        context,
+                        ack_first=ack_first,
+                        authorize=authorize,
+                        refused=refused,
+                    )
 
         # Bolt reads the listener's argument names through __wrapped__; we want `args` only.
         del listener.__wrapped__
@@ -99,6 +153,8 @@ class Router:
         context: Any,
         *,
         ack_first: bool,
+        authorize: str | None,
+        refused: Refused | None,
     ) -> None:
         deps = self.deps
         try:
@@ -106,6 +162,13 @@ class Router:
                 await args.ack()
             if not await prepare_context(deps, context, args.body or {}):
                 return  # a redelivered event
+            if authorize is not None and role_needed(authorize) > Role.MEMBER:
+                team_id, user_id = actor(args.body or {})
+                if refused is not None and not await can(deps, team_id, user_id, authorize):
+                    log.warning("%s refused: %s", authorize, user_id)
+                    await refused(deps, args.client, context["t"], args.body or {}, authorize)
+                    return
+                await require(deps, team_id, user_id, authorize)  # NotAuthorized: answered below
             kwargs: dict[str, Any] = {}
             for name in wanted:
                 if name == "args":
