@@ -13,9 +13,10 @@ from bot.coffee.models import CoffeeProgram
 from bot.coffee.participants import SLACKBOT, filter_pool, participants_by_user
 from bot.coffee.round_store import PoolPerson
 from bot.coffee.schedule import local_today
-from bot.people.directory import ensure_member, users_info
+from bot.people.directory import ensure_member
 from bot.people.members import apply_slack_profile, get_or_create_member, member_locale
 from bot.people.models import Member
+from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -29,25 +30,15 @@ _IN_CHUNK = 500
 
 
 async def channel_member_ids(deps: Deps, channel_id: str) -> list[str]:
-    """Every member of the channel (conversations.members, all pages)."""
-    ids: list[str] = []
-    cursor: str | None = None
-    while True:
-        args: dict[str, Any] = {"channel": channel_id, "limit": _PAGE}
-        if cursor:
-            args["cursor"] = cursor
-        resp = await deps.client.conversations_members(**args)
-        ids.extend(resp.get("members") or [])
-        cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            return ids
+    """Every member of the channel (all pages)."""
+    return await deps.chat.group_members(channel_id)
 
 
 async def is_channel_member(deps: Deps, channel_id: str, user_id: str) -> bool:
     try:
         return user_id in await channel_member_ids(deps, channel_id)
-    except SlackApiError as e:
-        log.warning("conversations.members %s failed: %s", channel_id, e.response.get("error"))
+    except ChatError as e:
+        log.warning("members of %s not read: %s", channel_id, e.code)
         return False
 
 
@@ -86,12 +77,11 @@ async def _store_if_active(deps: Deps, team_id: str, user_id: str) -> None:
     deactivated (a deactivated person is never paired, and someone forgotten on request stays
     forgotten while Slack still lists them in the channel)."""
     try:
-        resp = await users_info(deps, user_id)
-    except SlackApiError as e:
-        log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
+        user = await deps.chat.person(user_id)
+    except ChatError as e:
+        log.warning("users.info failed for %s: %s", user_id, e.code)
         await ensure_member(deps, team_id, user_id)
         return
-    user = resp["user"]
     if user.get("deleted"):
         return
     async with deps.db.begin() as session:

@@ -141,7 +141,7 @@ async def publish_home(
     deps: Deps, team_id: str, user_id: str, pages: HomePages | None = None, notice: Notice = None
 ) -> None:
     view = await render_home(deps, team_id, user_id, pages, notice)
-    await deps.client.views_publish(user_id=user_id, view=view)
+    await deps.chat.publish_home(user_id, view)
 
 
 async def refresh_home(

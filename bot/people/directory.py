@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
-
-from slack_sdk.errors import SlackApiError
 
 from bot.people.members import (
     apply_slack_profile,
@@ -17,6 +14,7 @@ from bot.people.members import (
 )
 from bot.people.models import Member
 from bot.platform import trigger
+from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, translator
 
@@ -43,24 +41,17 @@ async def ensure_member(deps: Deps, team_id: str, user_id: str, force: bool = Fa
     try:
         # Bounded while a form waits to open (a trigger lives 3 s): then the stored data or
         # the defaults serve this request, and the next one asks Slack again.
-        resp = await trigger.bounded(users_info(deps, user_id))
-    except SlackApiError as e:
-        log.warning("users.info failed for %s: %s", user_id, e.response.get("error"))
+        user = await trigger.bounded(deps.chat.person(user_id))
+    except ChatError as e:
+        log.warning("users.info failed for %s: %s", user_id, e.code)
         return member
     except trigger.BudgetSpent:
         log.warning("users.info for %s did not answer before a form had to open", user_id)
         return member
     async with deps.db.begin() as session:
         member = await get_or_create_member(session, team_id, user_id)
-        apply_slack_profile(member, resp["user"], now)
+        apply_slack_profile(member, user, now)
     return member
-
-
-async def users_info(deps: Deps, user_id: str) -> Any:
-    """users.info with its locale, in its place in Slack's rate limit (Tier 4,
-    bot/platform/pacing.py): a round that refreshes hundreds of people does not bounce off 429s."""
-    async with deps.pacer.slot("users.info"):
-        return await deps.client.users_info(user=user_id, include_locale=True)
 
 
 async def translator_for(deps: Deps, team_id: str, user_id: str) -> Translator:

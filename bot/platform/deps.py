@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.platform.chat import Chat
 from bot.platform.config import Settings
 from bot.platform.db.engine import make_engine, make_sessionmaker
 from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
+from bot.platform.slack_chat import SlackChat
 from bot.platform.slack_client import make_client
 from bot.platform.tasks import TaskTracker
 
@@ -40,6 +42,11 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def chat(self) -> Chat:
+        """The chat port (bot/platform/chat.py) over this process's Slack client and pacer."""
+        return SlackChat(self.client, self.pacer)
 
 
 def build_deps(settings: Settings) -> Deps:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coffee.enrolment import programs_of
 from bot.people.former import new_placeholder
+from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
 from bot.privacy import store as privacy
@@ -96,9 +96,9 @@ async def forget(
             log.warning("review card of tip %s not refreshed after forgetting", tip_id)
     if by_admin is None:
         try:
-            await deps.client.views_publish(user_id=user_id, view=forgotten_home(t))
-        except SlackApiError as exc:
-            log.info("Home not cleared after forgetting: %s", exc.response.get("error"))
+            await deps.chat.publish_home(user_id, forgotten_home(t))
+        except ChatError as exc:
+            log.info("Home not cleared after forgetting: %s", exc.code)
     return ForgetResult(
         channels=[p.channel_id for p in programs], changed=sum(done.counts.values()) > 0
     )

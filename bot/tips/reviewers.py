@@ -9,10 +9,10 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platform import trigger
+from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 from bot.tips.store import get_settings
 
@@ -52,23 +52,10 @@ async def channel_members(deps: Deps, team_id: str, channel_id: str) -> frozense
     entry = _cache(deps).get(key)
     if entry is not None and now - entry.fetched_at < CACHE_FOR:
         return entry.members
-    members: set[str] = set()
-    cursor: str | None = None
     try:
-        for _ in range(100):  # at most 100 pages of 200: 20,000 members
-            resp = await trigger.bounded(
-                deps.client.conversations_members(channel=channel_id, limit=200, cursor=cursor)
-            )
-            members.update(str(m) for m in resp.get("members") or [])
-            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
-            if not cursor:
-                break
-    except SlackApiError as exc:
-        log.warning(
-            "conversations.members failed for review channel %s: %s",
-            channel_id,
-            exc.response.get("error"),
-        )
+        members = await trigger.bounded(deps.chat.group_members(channel_id))
+    except ChatError as exc:
+        log.warning("members of review channel %s not read: %s", channel_id, exc.code)
         return frozenset()
     except trigger.BudgetSpent:
         log.warning(
