@@ -13,7 +13,11 @@ that still costs something is fixed by a longer chain of changes (a meets x1, x1
 meets x2, …, the last one freed meets b), found by a breadth-first search over the people in
 pairs (``_mend_pairs``). Last, every group that still carries a recent repeat or a language
 problem tries every single swap and move with everyone in the pool (``_final_swaps``), so no
-such penalty is left that one exchange removes, whatever the group size.
+such penalty is left that one exchange removes, whatever the group size. When sizes differ, a
+larger group of a large pool that still costs something may then pass its extra seat on
+through two other groups (one member takes a place elsewhere, whose holder joins a third
+group: ``_pass_on_seats``), which no single exchange of the larger group's members reaches
+(small pools try every move of every member, which includes this as the holder's chain).
 
 The penalties are tiered. The weights are orders of magnitude apart, so one unit of a tier
 outweighs all that the tiers below can add up to in a group of seven (21 pairs, 7 people;
@@ -110,6 +114,7 @@ _STUCK_SAMPLE = 200  # partners tried from those groups per person
 _MEND_WORK = 1_500_000  # looks at people a call may spend mending chains of pairs
 _FINAL_SCANS = 60  # people with a repeat or language problem the final pass tries with everyone
 _FINAL_OLD_WORK = 100_000  # ... and move evaluations it may spend on meetings within the year
+_PASS_ON_WORK = 200_000  # people a large pool may look at passing on costly larger-group seats
 
 _ALL_LANGUAGES = -1  # bitmask of an unknown language set: compatible with everyone
 
@@ -492,6 +497,7 @@ def _search(model: _Model, sizes: list[int], rng: random.Random) -> list[list[in
         _mend_pairs(state)
         _final_swaps(state, W_REPEAT, _FINAL_SCANS * n)
         _final_swaps(state, W_MET_BEFORE, _FINAL_OLD_WORK)
+        _pass_on_seats(state, _PASS_ON_WORK)
         _share_seats(state)
         return state.groups
     everyone = range(model.n)
@@ -972,6 +978,110 @@ def _final_swaps(state: _State, tier: int, work: int) -> None:
                     state.move(c, g)
                 state.log.clear()
                 changed = True
+
+
+def _pass_on_seats(state: _State, work: int) -> None:
+    """A larger group that still costs something passes its extra seat on through two groups.
+
+    When sizes differ, a member p of a larger group g1 may fit better in another group g2, in
+    the place of q, with q joining a third group g3 that then becomes the larger one: g1
+    shrinks, g3 grows, the sizes stay. ``best_move`` reaches this only from q (a chain), and
+    large pools only move members of groups that cost something, so a trio holding two
+    English-only people who met before stays as it is when its fix starts at the
+    Finnish-speaking partner of an English speaker elsewhere. So each member of such a larger
+    group who takes part in what it costs tries every q of the pool; for the q that look best
+    (p's side of the exchange), the cheapest third group is sought (the scan stops at one
+    that costs nothing more), and the best exchange is made when it lowers the total.
+    Repeated until nothing helps or ``work`` looks at people are spent.
+    """
+    if not state.uneven:
+        return
+    model, groups, group_of = state.model, state.groups, state.group_of
+    lang, seat, moved_cost = model.lang, model.seat, state._moved_cost
+    big = state.small_size + 1
+    seats = state.seats
+    n = model.n
+    spent = 0
+
+    def carried(g: int) -> int:  # what group g costs beyond its seats in a larger group
+        return state.costs[g] - (state.seat_sum[g] if seats and len(groups[g]) == big else 0)
+
+    def joining(q: int, g2: int, g1: int, limit: int) -> tuple[int, int]:
+        """The cheapest group of the smaller size (not g1, g2) for q to join, and the cost;
+        (-1, limit) when none costs less than ``limit``."""
+        nonlocal spent
+        best, best_join = -1, limit
+        lang_q = lang[q]
+        for g3, group3 in enumerate(groups):
+            if len(group3) == big or g3 in (g1, g2):
+                continue
+            spent += len(group3)
+            join = moved_cost(q, group3, q)
+            if big >= 3 and not state.mask[g3] & lang_q:
+                join += W_NO_COMMON_LANGUAGE - state.term[g3]
+            if seats:
+                join += state.seat_sum[g3] + seat[q]
+            if join < best_join:
+                best, best_join = g3, join
+                if join == 0:
+                    break
+        return best, best_join
+
+    changed = True
+    while changed and spent < work:
+        changed = False
+        troubled = sorted(
+            (-carried(g), g) for g, group in enumerate(groups) if len(group) == big and carried(g)
+        )
+        for _, g1 in troubled:
+            group1 = groups[g1]
+            culprits = [p for p in group1 if state.term[g1] or moved_cost(p, group1, p)]
+            for p in culprits:
+                if spent >= work:
+                    return
+                spent += n
+                # p leaves g1, which becomes a smaller group (its seats no longer count).
+                leave = -moved_cost(p, group1, p) - state.term[g1]
+                if big - 1 >= 3 and not state.without[p]:
+                    leave += W_NO_COMMON_LANGUAGE
+                if seats:
+                    leave -= state.seat_sum[g1]
+                lang_p = lang[p]
+                fronts: list[tuple[int, int]] = []
+                for q in range(n):
+                    g2 = group_of[q]
+                    if g2 == g1:
+                        continue
+                    group2 = groups[g2]
+                    front = leave + moved_cost(p, group2, q) - moved_cost(q, group2, q)
+                    if len(group2) >= 3:
+                        no_language = not state.without[q] & lang_p
+                        front += (W_NO_COMMON_LANGUAGE if no_language else 0) - state.term[g2]
+                    if seats and len(group2) == big:
+                        front += seat[p] - seat[q]
+                    if front < 0:
+                        fronts.append((front, q))
+                fronts.sort()
+                best, best_q, best_g3 = 0, -1, -1
+                for front, q in fronts:
+                    if front >= best or spent >= work:
+                        break
+                    g3, join = joining(q, group_of[q], g1, best - front)
+                    if g3 >= 0:
+                        best, best_q, best_g3 = front + join, q, g3
+                if best_q < 0:
+                    continue
+                before, mark = state.total, len(state.log)
+                state.swap(p, best_q)
+                state.move(best_q, best_g3)
+                if state.total >= before:  # (the sums above say it cannot happen)
+                    state.undo(mark)
+                    continue
+                state.log.clear()
+                changed = True
+                break
+            if changed:
+                break
 
 
 def _mend_pairs(state: _State) -> bool:

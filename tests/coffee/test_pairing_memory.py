@@ -28,6 +28,7 @@ from bot.coffee.pairing import (
     Member,
     _final_swaps,
     _Model,
+    _pass_on_seats,
     _State,
     make_groups,
     remember,
@@ -284,6 +285,55 @@ def test_the_final_pass_removes_a_repeat_one_swap_can(size: int) -> None:
         frozenset({"G0-0", "G37-2", *(f"G0-{k}" for k in range(2, size))}),
         frozenset({"G0-1", *(f"G37-{k}" for k in range(size) if k != 2)}),
     }
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_a_costly_larger_group_passes_its_seat_on_through_two_groups(size: int) -> None:
+    """A large-pool state whose one larger group holds two English-only people who met before
+    (with English and Swedish speakers). Neither can swap or move anywhere without a group
+    losing its common language, so the final swap pass leaves it; the fix is one of them
+    taking the place of the Finnish-only member of a group of English and Finnish speakers,
+    who joins a Finnish-only group, which becomes the larger one."""
+    english = [
+        Candidate("E1", "lib-E1", frozenset({"en"})),
+        Candidate("E2", "lib-E2", frozenset({"en"})),
+    ]
+    english += [Candidate(f"S{k}", f"lib-S{k}", frozenset({"en", "sv"})) for k in range(size - 1)]
+    mixed = [
+        [Candidate(f"X{g}-{k}", f"lib-X{g}-{k}", frozenset({"en", "fi"})) for k in range(size - 1)]
+        + [Candidate(f"F{g}", f"lib-F{g}", frozenset({"fi"}))]
+        for g in range(40)
+    ]
+    finnish = [
+        [Candidate(f"Y{g}-{k}", f"lib-Y{g}-{k}", frozenset({"fi"})) for k in range(size)]
+        for g in range(40)
+    ]
+    start = [english, *mixed, *finnish]
+    pool = [c for group in start for c in group]
+    history: History = {frozenset({"E1", "E2"}): REPEAT_HORIZON + 8}
+    model = _Model(pool, history, None, random.Random(3))
+    index = {u: i for i, u in enumerate(model.user_ids)}
+    groups = [[index[c.user_id] for c in group] for group in start]
+    state = _State(model, groups, random.Random(3), False)
+    assert state.total == repeat_penalty(REPEAT_HORIZON + 8) > 0
+    _final_swaps(state, W_REPEAT, 10**9)
+    _final_swaps(state, W_MET_BEFORE, 10**9)
+    assert state.total == repeat_penalty(REPEAT_HORIZON + 8), "no single swap or move helps"
+
+    _pass_on_seats(state, 10**9)
+    after = [[model.user_ids[i] for i in group] for group in state.groups]
+    quality = score_groups(after, pool, history)
+    assert quality.total_score == state.total == 0
+    assert sorted(map(len, after)) == sorted(map(len, start))
+    before = {frozenset(c.user_id for c in group) for group in start}
+    changed = [set(g) for g in after if frozenset(g) not in before]
+    assert len(changed) == 3, "three groups: the larger one, p's new group, q's new group"
+    [kept] = [g for g in changed if g < {c.user_id for c in english}]
+    [moved] = [g for g in changed if g & {"E1", "E2"} and g != kept]
+    [bigger] = [g for g in changed if len(g) == size + 1]
+    assert kept < {c.user_id for c in english} and len(kept & {"E1", "E2"}) == 1
+    assert len(moved & {"E1", "E2"}) == 1 and {u[0] for u in moved} == {"E", "X"}
+    assert len(bigger) == size + 1 and sum(u.startswith("F") for u in bigger) >= 1
 
 
 @pytest.mark.parametrize("size", [3, 4])
