@@ -385,6 +385,14 @@ class YearResult:
         return statistics.pvariance(values) / mean, mean, max(values)
 
 
+def absolute_spread(counts: Counter[str], among: set[str]) -> tuple[float, float, int]:
+    """Per person: the variance, the mean and the most anyone got."""
+    values = [counts.get(u, 0) for u in among]
+    if not values:
+        return 0.0, 0.0, 0
+    return statistics.pvariance(values), statistics.fmean(values), max(values)
+
+
 def avoidable_remeeting(
     a: Candidate, b: Candidate, pool: Sequence[Candidate], ever: set[frozenset[str]]
 ) -> bool:
@@ -579,7 +587,10 @@ def year_section() -> None:
             ("same-library pairings (not forced by language)", "free_colleagues", free),
         ):
             mine, _, mine_max = o.dispersion(getattr(o, counts), among)
-            theirs, _, theirs_max = s.dispersion(getattr(s, counts), s.present - isolated)
+            # The same people on each side: everyone for seats, the not isolated otherwise.
+            theirs, _, theirs_max = s.dispersion(
+                getattr(s, counts), s.present - isolated if among else None
+            )
             was = t.dispersion(getattr(t, counts), t.present - isolated if among else None)
             verdict(
                 f"{roster} people in groups of {size}: {label} spread no wider than a shuffle's",
@@ -587,6 +598,19 @@ def year_section() -> None:
                 f"dispersion (variance ÷ mean) ours {mine:.2f} (max {mine_max}), shuffle "
                 f"{theirs:.2f} (max {theirs_max}), today {was[0]:.2f} (max {was[2]})",
             )
+        # Over everyone the dispersion index (variance ÷ mean) compares badly only because ours
+        # has a tenth of the shuffle's same-library pairings; how unevenly they fall on people
+        # is their variance and the most one person gets.
+        mine_var, mine_mean, mine_max = absolute_spread(o.colleagues, o.present)
+        their_var, their_mean, their_max = absolute_spread(s.colleagues, s.present)
+        verdict(
+            f"{roster} people in groups of {size}: same-library pairings of everyone fall on "
+            "people no more unevenly than a shuffle's (variance and max per person)",
+            mine_var <= their_var and mine_max <= their_max,
+            f"variance ours {mine_var:.2f} (max {mine_max}, mean {mine_mean:.2f}), shuffle "
+            f"{their_var:.2f} (max {their_max}, mean {their_mean:.2f}); dispersion index ours "
+            f"{o.dispersion(o.colleagues)[0]:.2f}, shuffle {s.dispersion(s.colleagues)[0]:.2f}",
+        )
         if o.exact_rounds:
             verdict(
                 f"{roster} people in pairs: every round as good as the exact matching",
