@@ -412,17 +412,22 @@ def message_modal(t: Translator, title: str, text: str) -> View:
 # ---------------------------------------------------------------------------- review card
 
 
+def _fact(label: str, value: str) -> str:
+    return f"*{label}*\n{value}"
+
+
 def _facts(t: Translator, tip: Tip, *, with_author: bool = True) -> list[Block]:
+    # The labels stay outside f-strings: Babel does not extract t() calls inside them.
     fields = [
-        f"*{t('Category')}*\n{category_with_emoji(t, tip.category)}",
-        f"*{t('Library')}*\n{esc(tip.library_name, 300) or '—'}",
+        _fact(t("Category"), category_with_emoji(t, tip.category)),
+        _fact(t("Library"), esc(tip.library_name, 300) or "—"),
     ]
     if with_author:
-        fields.append(f"*{t('Sent by')}*\n{person(t, tip.author_id)}")
-    fields.append(f"*{t('Language')}*\n{t.language_name(tip.language)}")
+        fields.append(_fact(t("Sent by"), person(t, tip.author_id)))
+    fields.append(_fact(t("Language"), t.language_name(tip.language)))
     if tip.link:
-        fields.append(f"*{t('Link')}*\n{link_mrkdwn(tip.link)}")
-    fields.append(f"*{t('Sent from')}*\n{source_text(t, tip)}")
+        fields.append(_fact(t("Link"), link_mrkdwn(tip.link)))
+    fields.append(_fact(t("Sent from"), source_text(t, tip)))
     return [
         {
             "type": "section",

@@ -166,11 +166,6 @@ def test_no_stale_snapshots() -> None:
     assert_no_stale_snapshots(SNAPSHOTS, all_names([*CASES, EXPORT]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: t('Sent by') inside an f-string in bot/tips/views.py._facts is not "
-    "extracted, so the review card's label is English in sv and fi (no msgid in locales/)",
-)
 @pytest.mark.parametrize("locale", ["sv", "fi"])
 def test_review_card_labels_are_translated(locale: str) -> None:
     fields = card_pending(locale)["blocks"][2]["fields"]
