@@ -13,6 +13,7 @@ from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
 from bot.coffee.models import CoffeeProgram
 from bot.coffee.participants import check_pause_date, set_paused
 from bot.coffee.schedule import local_today
+from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.coffee.views.messages import profile_saved_text
 from bot.coffee.views.modals import (
     AUTO_LOCALE,
@@ -27,7 +28,7 @@ from bot.people.members import get_or_create_member, member_locale
 from bot.platform import outbox, trigger
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
-from bot.platform.i18n import N_, Translator, translator
+from bot.platform.i18n import Translator, translator
 from bot.platform.slack_values import to_id
 from handlers.payload import actor
 from handlers.router import Router
@@ -189,6 +190,3 @@ def register(router: Router) -> None:
         )
         await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)
         await refresh_home(deps, team_id, user_id, notice=text)
-
-
-NOT_IN_A_PROGRAM = N_("You are not in a coffee-break program.")

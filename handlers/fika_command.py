@@ -7,15 +7,10 @@ import logging
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
+from bot.coffee import service
 from bot.coffee.commands import FIKA
 from bot.coffee.enrolment import join_program, leave_programs, programs_of, resume_programs
 from bot.coffee.models import CoffeeProgram
-from bot.coffee.participants import (
-    effective_status,
-    parse_pause,
-    participations,
-    set_paused,
-)
 from bot.coffee.programs import (
     active_programs,
     done_periods,
@@ -28,12 +23,11 @@ from bot.coffee.programs import (
     start_program,
     stop_program,
 )
-from bot.coffee.round_store import SOLO, latest_group_of
 from bot.coffee.rounds import pair_now
 from bot.coffee.schedule import current_slot, local_today, next_slot, parse_schedule
+from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.coffee.stats import coffee_stats, parse_stats_args
 from bot.coffee.views.messages import (
-    StatusEntry,
     program_started_blocks,
     program_started_text,
     program_stopped_text,
@@ -45,16 +39,13 @@ from bot.coffee.views.messages import (
 )
 from bot.coffee.views.stats import csv_filename, stats_blocks, stats_csv, stats_text
 from bot.home.slack_side import refresh_home
-from bot.people.directory import ensure_member, workspace_translator
-from bot.people.members import member_locale
-from bot.people.models import Library
+from bot.people.directory import workspace_translator
 from bot.platform import outbox
-from bot.platform.dates import local
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import N_, Translator
 from bot.platform.slack_text import channel_link
 from handlers.coffee_libraries import libraries_command
-from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_profile_modal
+from handlers.coffee_profile import open_profile_modal
 from handlers.privacy import forget_command, forget_me_command, my_data_command
 from handlers.router import Router
 from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
@@ -315,15 +306,8 @@ async def _leave(req: CommandRequest) -> None:
 
 
 async def _pause(req: CommandRequest) -> None:
-    today = local_today(req.deps.now(), req.deps.settings.timezone)
-    until = parse_pause(req.text, today)
     await req.ack()
-    programs = await programs_of(req.deps, req.team_id, req.user_id)
-    if not programs:
-        raise UserFacingError(NOT_IN_A_PROGRAM)
-    async with req.deps.db.begin() as session:
-        for program in programs:
-            await set_paused(session, program, req.user_id, until, req.deps.now())
+    until = await service.pause(req.deps, req.team_id, req.user_id, req.text)
     await req.reply(
         req.t("Enjoy your break! You are paired again from {day} on.", day=req.t.day(until))
     )
@@ -337,46 +321,14 @@ async def _resume(req: CommandRequest) -> None:
 
 async def _status(req: CommandRequest) -> None:
     await req.ack()
-    deps = req.deps
-    now = deps.now()
-    member = await ensure_member(deps, req.team_id, req.user_id)
-    taking_part = await programs_of(deps, req.team_id, req.user_id)
-    entries: list[StatusEntry] = []
-    async with deps.db() as session:
-        rows = {p.id: part for p, part in await participations(session, req.team_id, req.user_id)}
-        all_programs = await active_programs(session, req.team_id)
-        shown = {p.id for p in taking_part} | set(rows)
-        for program in all_programs:
-            if program.id not in shown:
-                continue
-            row = rows.get(program.id)
-            latest = await latest_group_of(session, program.id, req.user_id)
-            partners: list[str] = []
-            latest_day = None
-            if latest is not None and latest[1].kind != SOLO:
-                round_, group = latest
-                partners = [m.user_id for m in group.members if m.user_id != req.user_id]
-                latest_day = local(round_.scheduled_for, schedule_of(program).zone).date()
-            entries.append(
-                StatusEntry(
-                    program=program,
-                    state=effective_status(row, local_today(now, program.tz)),
-                    paused_until=row.paused_until if row is not None else None,
-                    next_slot=await next_round(session, program, now),
-                    latest_day=latest_day,
-                    partners=partners,
-                )
-            )
-        library = (
-            await session.get(Library, member.library_id) if member.library_id is not None else None
-        )
+    status = await service.status(req.deps, req.team_id, req.user_id)
     blocks = status_blocks(
         req.t,
-        entries,
-        library,
-        member.languages,
-        member_locale(member, deps.settings.default_locale),
-        [p.channel_id for p in all_programs],
+        status.standings,
+        status.library,
+        status.languages,
+        status.message_locale,
+        status.program_channels,
     )
     await req.reply(req.t("Your coffee breaks"), blocks)
 

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coffee.enrolment import join_program, leave_programs, programs_of, resume_programs
 from bot.coffee.models import CoffeeProgram
+from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.home.ids import HomeAction, HomeView
 from bot.home.slack_side import FROM_HOME, Notice, forget_figures, refresh_home, review_view
 from bot.home.store import parse_page_value, set_message_language
@@ -32,7 +33,7 @@ from bot.tips.delivery import notify_author, refresh_card
 from bot.tips.models import TipStatus
 from bot.tips.store import decide, get_tip
 from bot.tips.views import decision_line, edit_modal, esc, reject_modal
-from handlers.coffee_profile import NOT_IN_A_PROGRAM, open_pause_modal, open_profile_modal
+from handlers.coffee_profile import open_pause_modal, open_profile_modal
 from handlers.payload import actor
 from handlers.router import Router
 from handlers.tip_review import NO_SUCH_TIP, already_decided, parse_value

@@ -14,23 +14,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.coffee.models import CoffeeProgram
 from bot.coffee.participants import ACTIVE, LEFT, PAUSED, participations
-from bot.coffee.programs import active_programs, next_round
-from bot.coffee.round_store import SOLO, latest_group_of
-from bot.coffee.schedule import local_today
+from bot.coffee.programs import active_programs
+from bot.coffee.standing import OUT, Standing, standing_in, state_of
 from bot.coffee.stats import coffee_stats
 from bot.people.members import get_member, get_or_create_member, member_locale
 from bot.platform.config import SUPPORTED_LOCALES
-from bot.platform.dates import local, start_of_day, start_of_next_day
+from bot.platform.dates import start_of_day, start_of_next_day
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import N_
 from bot.platform.slack_values import object_or_empty, to_offset
 from bot.tips.models import Tip, TipStatus
 from bot.tips.store import Page, latest_page, mine_page
 
-# Not taking part: no stored row, and not in the program's channel.
-OUT = "out"
 # Order on the page: taking part, on a break, left, never joined.
 _STATE_ORDER = {ACTIVE: 0, PAUSED: 1, LEFT: 2, OUT: 3}
 
@@ -91,40 +87,7 @@ def parse_page_value(value: object) -> tuple[str | None, int]:
 # ---------------------------------------------------------------------------- coffee
 
 
-@dataclass(frozen=True)
-class Partner:
-    user_id: str
-    library_sv: str | None
-    library_fi: str | None
-
-    def library(self, locale: str) -> str | None:
-        if locale == "fi" and self.library_fi:
-            return self.library_fi
-        return self.library_sv
-
-
-@dataclass(frozen=True)
-class ProgramCard:
-    program: CoffeeProgram
-    state: str  # active | paused | left | out
-    paused_until: date | None
-    in_channel: bool
-    next_at: datetime | None
-    group_day: date | None  # the day of the person's latest coffee group
-    partners: tuple[Partner, ...]
-    conversation_id: str | None  # that group's DM
-
-
-def program_state(
-    row_status: str | None, paused_until: date | None, in_channel: bool, today: date
-) -> str:
-    """active / paused / left as stored (a pause ends by itself), or by channel membership when
-    there is no row yet – the same rule as `bot.coffee.enrolment.programs_of`."""
-    if row_status is None:
-        return ACTIVE if in_channel else OUT
-    if row_status == PAUSED and paused_until is not None and paused_until <= today:
-        return ACTIVE
-    return row_status
+ProgramCard = Standing
 
 
 async def coffee_cards(
@@ -146,47 +109,15 @@ async def coffee_cards(
     states = []
     for program in programs:
         row = rows.get(program.id)
-        today = local_today(now, program.tz)
         member = bool(in_channel.get(program.channel_id))
-        state = program_state(
-            row.status if row is not None else None,
-            row.paused_until if row is not None else None,
-            member,
-            today,
-        )
-        states.append((program, state, row, member))
+        states.append((program, state_of(program, row, member, now), row, member))
     states.sort(key=lambda s: (_STATE_ORDER.get(s[1], 9), s[0].id))
     total = len(states)
     offset = clamp_offset(offset, total, limit)
-    cards: list[ProgramCard] = []
-    for program, state, row, member in states[offset : offset + limit]:
-        latest = await latest_group_of(session, program.id, user_id)
-        partners: tuple[Partner, ...] = ()
-        group_day = None
-        conversation_id = None
-        if latest is not None:
-            round_, group = latest
-            if group.kind != SOLO and group.failed_at is None:
-                partners = tuple(
-                    Partner(m.user_id, m.library_name, m.library_name_fi)
-                    for m in group.members
-                    if m.user_id != user_id
-                )
-                group_day = local(round_.scheduled_for, ZoneInfo(program.tz)).date()
-                conversation_id = group.conversation_id
-        nxt = await next_round(session, program, now) if state != LEFT else None
-        cards.append(
-            ProgramCard(
-                program=program,
-                state=state,
-                paused_until=row.paused_until if row is not None and state == PAUSED else None,
-                in_channel=member,
-                next_at=nxt.at if nxt is not None else None,
-                group_day=group_day,
-                partners=partners,
-                conversation_id=conversation_id,
-            )
-        )
+    cards = [
+        await standing_in(session, program, row, user_id, now, member)
+        for program, _, row, member in states[offset : offset + limit]
+    ]
     return cards, total, offset
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.coffee.ids import Coffee, CoffeeBlock
@@ -22,6 +22,9 @@ from bot.people.models import Library
 from bot.platform.dates import local
 from bot.platform.i18n import N_, Translator, translator
 from bot.platform.slack_text import channel_link, escape, mention, truncate, truncate_mrkdwn
+
+if TYPE_CHECKING:  # bot.coffee.standing imports this module (IntroPerson)
+    from bot.coffee.standing import Standing
 
 Block = dict[str, Any]
 
@@ -485,19 +488,9 @@ def tip_wish_reply(t: Translator) -> str:
 # ------------------------------------------------------------------------------ status
 
 
-@dataclass(frozen=True)
-class StatusEntry:
-    program: CoffeeProgram
-    state: str  # active | paused | left
-    paused_until: date | None
-    next_slot: Slot | None
-    latest_day: date | None
-    partners: list[str]
-
-
 def status_blocks(
     t: Translator,
-    entries: list[StatusEntry],
+    entries: Sequence[Standing],
     library: Library | None,
     chat_languages: list[str],
     message_locale: str,
@@ -544,14 +537,14 @@ def status_blocks(
             )
         else:
             lines.append(t("You take part."))
-        if entry.next_slot is not None and entry.state != "left":
-            lines.append(t("*Next round:* {when}", when=when(t, entry.next_slot.at, program.tz)))
-        if entry.partners and entry.latest_day is not None:
+        if entry.next_at is not None and entry.state != "left":
+            lines.append(t("*Next round:* {when}", when=when(t, entry.next_at, program.tz)))
+        if entry.partners and entry.group_day is not None:
             lines.append(
                 t(
                     "*Your latest coffee group* ({day}): {people}",
-                    day=t.day(entry.latest_day),
-                    people=t.list(shown_person(t, u) for u in entry.partners),
+                    day=t.day(entry.group_day),
+                    people=t.list(shown_person(t, p.user_id) for p in entry.partners),
                 )
             )
         blocks.append(section("\n".join(lines)))
