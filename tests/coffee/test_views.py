@@ -10,9 +10,10 @@ import pytest
 
 from bot.coffee.models import CoffeeGroup, CoffeeGroupMember
 from bot.coffee.round_store import MET
+from bot.coffee.standing import Standing
 from bot.coffee.stats import CoffeeStats
 from bot.coffee.views.messages import (
-    StatusEntry,
+    IntroPerson,
     followup_blocks,
     intro_blocks,
     libraries_blocks,
@@ -35,6 +36,7 @@ from tests.view_cases import (
     JSON,
     LAST_ROUND_DAY,
     LOCALES,
+    NEXT_ROUND,
     TEAM,
     Case,
     all_names,
@@ -113,14 +115,25 @@ def welcome(locale: str) -> JSON:
 def status(locale: str) -> JSON:
     t = translator(locale)
     entries = [
-        StatusEntry(program(), "active", None, slot(), LAST_ROUND_DAY, [BERTIL]),
-        StatusEntry(
+        Standing(
+            program(),
+            "active",
+            None,
+            True,
+            NEXT_ROUND,
+            LAST_ROUND_DAY,
+            (IntroPerson(BERTIL, None, None),),
+            "G0GROUP42",
+        ),
+        Standing(
             program(8, CHANNEL_2, interval_weeks=2, group_size=3, weekday=2, hour=13, minute=30),
             "paused",
             date(2026, 12, 21),
+            True,
             None,
             None,
-            [],
+            (),
+            None,
         ),
     ]
     blocks = status_blocks(t, entries, libraries()[0], ["sv", "fi"], locale, [])

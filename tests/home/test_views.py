@@ -11,9 +11,10 @@ import pytest
 
 from bot.coffee.commands import FIKA
 from bot.coffee.participants import ACTIVE, PAUSED
+from bot.coffee.views.messages import IntroPerson as Partner
 from bot.home.help import help_blocks, help_text
 from bot.home.ids import HomeAction
-from bot.home.store import Figures, HomeData, HomePages, Partner, ProfileFacts, ProgramCard
+from bot.home.store import Figures, HomeData, HomePages, ProfileFacts, ProgramCard
 from bot.home.views import home_view, review_modal
 from bot.people.permissions import Role
 from bot.platform.i18n import translator
