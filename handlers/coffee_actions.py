@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -69,22 +68,19 @@ async def _followup_click(
 def register(router: Router) -> None:
     @router.action(Coffee.WELCOME_PROFILE)
     async def welcome_profile(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
         await open_profile_modal(deps, client, t, team_id, user_id, str(body.get("trigger_id")))
 
     @router.action(Coffee.WELCOME_PAUSE)
     async def welcome_pause(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         _, user_id = actor(body)
         await open_pause_modal(
             deps, client, t, to_id(action.get("value")), str(body.get("trigger_id")), user_id
@@ -92,14 +88,12 @@ def register(router: Router) -> None:
 
     @router.action(Coffee.WELCOME_LEAVE)
     async def welcome_leave(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
         program_id = to_id(action.get("value"))
         program = await own_program(deps, team_id, user_id, program_id)
@@ -119,31 +113,26 @@ def register(router: Router) -> None:
 
     @router.action(Coffee.FOLLOWUP_MET)
     async def followup_met(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         await _followup_click(deps, t, body, action, respond, MET)
 
     @router.action(Coffee.FOLLOWUP_NOT_MET)
     async def followup_not_met(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         await _followup_click(deps, t, body, action, respond, NOT_MET)
 
     @router.action(Coffee.FOLLOWUP_SHARE_TIP)
     async def followup_share_tip(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
@@ -151,7 +140,6 @@ def register(router: Router) -> None:
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         # The tip form opens first (body["trigger_id"] lives 3 s), for the group's people only.
         team_id, user_id = actor(body)
         group_id = to_id(action.get("value"))

@@ -99,14 +99,12 @@ def register(router: Router) -> None:
     @router.action(Coffee.LIBRARIES_PAGE)
     @router.action(Coffee.LIBRARIES_PAGE_BACK)
     async def page(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
         number = to_offset(action.get("value")) or 1
         admin = await can(deps, team_id, user_id, SEE_TYPED_LIBRARIES)
@@ -114,21 +112,11 @@ def register(router: Router) -> None:
         await respond(text=t("Libraries"), blocks=blocks, replace_original=True)
 
     @router.action(Coffee.LIBRARIES_ADD)
-    async def add_clicked(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
-    ) -> None:
-        await ack()
-        team_id, user_id = actor(body)
-        await require(deps, team_id, user_id, Coffee.LIBRARIES_ADD)
+    async def add_clicked(body: dict[str, Any], client: AsyncWebClient, t: Translator) -> None:
         await trigger.open_from(client, t, body, library_add_modal(t))
 
     @router.action(Coffee.LIBRARIES_LOAD)
-    async def load_clicked(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
-    ) -> None:
-        await ack()
-        team_id, user_id = actor(body)
-        await require(deps, team_id, user_id, Coffee.LIBRARIES_LOAD)
+    async def load_clicked(body: dict[str, Any], client: AsyncWebClient, t: Translator) -> None:
         await trigger.open_from(client, t, body, library_load_modal(t))
 
     @router.view(CoffeeView.LIBRARY_ADD)

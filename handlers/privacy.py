@@ -10,11 +10,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.coffee.commands import FIKA, FORGET, FORGET_ME
-from bot.people.permissions import require
 from bot.platform.commands import Subcommand
 from bot.platform.deps import Deps
 from bot.platform.errors import NotAuthorized, UserFacingError
@@ -115,14 +113,12 @@ def _confirmation(value: object) -> tuple[str, datetime | None]:
 def register(router: Router) -> None:
     @router.action(PrivacyAction.FORGET_CONFIRM)
     async def confirm(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
         subject, issued = _confirmation(action.get("value"))
         # Whose data goes is the clicker's, from Slack's signed payload; the button only
@@ -141,18 +137,15 @@ def register(router: Router) -> None:
 
     @router.action(PrivacyAction.FORGET_OTHER_CONFIRM)
     async def confirm_other(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: AsyncRespond,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
-        # The clicker must be an admin now (read afresh, click by click): the button's value
-        # only names whom the admin confirmed, it grants nothing.
-        await require(deps, team_id, user_id, PrivacyAction.FORGET_OTHER_CONFIRM)
+        # The router has checked that the clicker is an admin now (read afresh, click by
+        # click): the button's value only names whom the admin confirmed, it grants nothing.
         subject, issued = _confirmation(action.get("value"))
         now = deps.now()
         if (
@@ -172,8 +165,7 @@ def register(router: Router) -> None:
         )
 
     @router.action(PrivacyAction.FORGET_CANCEL)
-    async def cancel(ack: AsyncAck, respond: AsyncRespond, t: Translator) -> None:
-        await ack()
+    async def cancel(respond: AsyncRespond, t: Translator) -> None:
         await respond(
             text=t("Good – nothing was deleted."),
             response_type="ephemeral",
