@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -20,23 +19,28 @@ from bot.coffee.enrolment import join_program, leave_programs, programs_of, resu
 from bot.coffee.models import CoffeeProgram
 from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.home.ids import HomeAction, HomeView
-from bot.home.slack_side import FROM_HOME, Notice, forget_figures, refresh_home, review_view
+from bot.home.slack_side import FROM_HOME, Notice, refresh_home, review_view
 from bot.home.store import parse_page_value, set_message_language
-from bot.home.views import home_pages, message_view, review_list_state
+from bot.home.views import home_pages, review_list_state, review_refused_view
 from bot.people.permissions import can, refusal
 from bot.platform import trigger
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import N_, Translator
 from bot.platform.slack_values import to_id, to_offset
-from bot.tips.delivery import notify_author, refresh_card
-from bot.tips.models import TipStatus
-from bot.tips.store import decide, get_tip
-from bot.tips.views import decision_line, edit_modal, esc, reject_modal
+from bot.tips import service
+from bot.tips.delivery import SlackTipEffects
+from bot.tips.results import Outcome
+from bot.tips.views import (
+    approved_notice,
+    edit_modal,
+    parse_review_value,
+    reject_modal,
+    review_problem,
+)
 from handlers.coffee_profile import open_pause_modal, open_profile_modal
 from handlers.payload import actor
 from handlers.router import Router
-from handlers.tip_review import NO_SUCH_TIP, already_decided, parse_value
 
 log = logging.getLogger(__name__)
 
@@ -116,25 +120,32 @@ async def _refused(
     deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: HomeAction
 ) -> bool:
     """Whether the clicker may not do `action` (bot.people.permissions): then nothing changes and
-    they are told politely (in the modal the click came from, else at the top of their Home)."""
+    they are told politely."""
     team_id, user_id = actor(body)
     if await can(deps, team_id, user_id, action):
         return False
     log.warning("%s refused: %s is not a reviewer", action, user_id)
-    await _show_refusal(deps, client, t, body, action)
+    await _tell_refused(deps, client, t, body, refusal(action))
     return True
 
 
 async def _show_refusal(
     deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: str
 ) -> None:
-    """A refusal in the modal the click came from, else at the top of the clicker's Home
-    (the router's `refused=` for the review buttons)."""
+    """The router's `refused=` for the review buttons: told where the click came from."""
+    await _tell_refused(deps, client, t, body, refusal(action))
+
+
+async def _tell_refused(
+    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], msgid: str
+) -> None:
+    """A refusal: in the modal the click came from (if it is the clicker's), else at the top of
+    their Home; the list they clicked in is left as it was."""
     team_id, user_id = actor(body)
     modal = _modal_id(body)
-    refused = t(refusal(action))
+    refused = t(msgid)
     if modal is not None and await _slack(
-        client.views_update(view_id=modal, view=message_view(t, t("Tips to review"), refused))
+        client.views_update(view_id=modal, view=review_refused_view(t, refused))
     ):
         return
     await refresh_home(deps, team_id, user_id, home_pages(body.get("view")), refused)
@@ -158,9 +169,11 @@ async def _show_review(
         await trigger.open_from(client, t, body, view)
 
 
-def _list_offset(body: dict[str, Any]) -> int:
+def _clicked_tip(body: dict[str, Any], action: dict[str, Any]) -> tuple[int, int]:
+    """The tip a review list button names (0: unreadable) and the list's offset."""
     offset, _ = review_list_state(body.get("view"))
-    return offset
+    tip_id, offset_in_value = parse_review_value(action.get("value"))
+    return tip_id, offset_in_value if offset_in_value is not None else offset
 
 
 # ---------------------------------------------------------------------------- listeners
@@ -179,10 +192,7 @@ def register(router: Router) -> None:
     # -------------------------------------------------------------------- coffee
 
     @router.action(HomeAction.JOIN)
-    async def join(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
-    ) -> None:
-        await ack()
+    async def join(body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator) -> None:
 
         async def work(team_id: str, user_id: str) -> Notice:
             program = await _program(deps, team_id, action.get("value"))
@@ -192,9 +202,8 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.LEAVE)
     async def leave(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+        body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        await ack()
 
         async def work(team_id: str, user_id: str) -> Notice:
             program = await _program(deps, team_id, action.get("value"))
@@ -205,9 +214,8 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.RESUME)
     async def resume(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+        body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        await ack()
 
         async def work(team_id: str, user_id: str) -> Notice:
             program = await _program(deps, team_id, action.get("value"))
@@ -217,7 +225,6 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.PAUSE)
     async def pause(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
@@ -226,7 +233,6 @@ def register(router: Router) -> None:
     ) -> None:
         """The welcome DM's pause modal (a date picker) for this program; its submission
         pauses and refreshes the Home."""
-        await ack()
         team_id, user_id = actor(body)
         if not team_id or not user_id:
             return
@@ -243,19 +249,17 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.PROFILE)
     async def profile(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         """The `/fika profile` modal; its submission refreshes the Home (in the new language)."""
-        await ack()
         team_id, user_id = actor(body)
         if team_id and user_id:
             await open_profile_modal(deps, client, t, team_id, user_id, _trigger(body))
 
     @router.action(HomeAction.LANGUAGE)
     async def language(
-        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
+        body: dict[str, Any], action: dict[str, Any], deps: Deps, t: Translator
     ) -> None:
-        await ack()
         choice = str(_dict(action.get("selected_option")).get("value") or "")
 
         async def work(team_id: str, user_id: str) -> Notice:
@@ -270,8 +274,7 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.PAGE)
     @router.action(HomeAction.PAGE_BACK)
-    async def page(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
-        await ack()
+    async def page(body: dict[str, Any], action: dict[str, Any], deps: Deps) -> None:
         team_id, user_id = actor(body)
         which, offset = parse_page_value(action.get("value"))
         pages = home_pages(body.get("view")).moved(which, offset)
@@ -281,10 +284,9 @@ def register(router: Router) -> None:
 
     @router.action(HomeAction.REVIEW, refused=_show_refusal)
     async def review(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
         """`/tips review` in a modal."""
-        await ack()
         if await _refused(deps, client, t, body, HomeAction.REVIEW):
             return
         await _show_review(deps, client, t, body, 0)
@@ -292,117 +294,61 @@ def register(router: Router) -> None:
     @router.action(HomeAction.REVIEW_PAGE, refused=_show_refusal)
     @router.action(HomeAction.REVIEW_PAGE_BACK, refused=_show_refusal)
     async def review_page(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
         deps: Deps,
         t: Translator,
     ) -> None:
-        await ack()
         if await _refused(deps, client, t, body, HomeAction.REVIEW_PAGE):
             return
         await _show_review(deps, client, t, body, to_offset(action.get("value")) or 0)
 
     @router.action(HomeAction.REVIEW_APPROVE, refused=_show_refusal)
     async def review_approve(
-        ack: AsyncAck,
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
         deps: Deps,
         t: Translator,
     ) -> None:
-        """Approve, as on the review card: one decision however many clicks, card updated,
-        author told."""
-        await ack()
+        """Approve, as on the review card (the same use case): then the list is redrawn with
+        the decision, or with why nothing was done, at its top."""
         team_id, user_id = actor(body)
-        if await _refused(deps, client, t, body, HomeAction.REVIEW_APPROVE):
+        tip_id, offset = _clicked_tip(body, action)
+        reviewed = await service.approve(deps, SlackTipEffects(deps), team_id, user_id, tip_id)
+        if reviewed.outcome == Outcome.REFUSED:
+            await _tell_refused(deps, client, t, body, reviewed.refusal)
             return
-        offset = _list_offset(body)
-        try:
-            tip_id, offset_in_value = parse_value(action.get("value"))
-        except UserFacingError as exc:
-            await _show_review(deps, client, t, body, offset, t(exc.message, **exc.params))
-            return
-        offset = offset_in_value if offset_in_value is not None else offset
-        async with deps.db.begin() as session:
-            decision = await decide(
-                session, team_id, tip_id, actor_id=user_id, approve=True, note=None, now=deps.now()
-            )
-        if decision is None:
-            await _show_review(deps, client, t, body, offset, t(NO_SUCH_TIP))
-            return
-        tip = decision.tip
-        await refresh_card(deps, team_id, tip_id)
-        if decision.decided_now:
-            forget_figures(deps)  # "tips approved" counts it at once
-            await notify_author(deps, team_id, tip_id)
-            notice = f"*{esc(tip.title, 300)}*\n{decision_line(t, tip, deps.settings.tz)}"
+        if reviewed.done and reviewed.tip is not None:
+            notice = approved_notice(t, reviewed.tip, deps.settings.tz)
         else:
-            notice = already_decided(t, tip)
+            notice = review_problem(t, reviewed)
         await _show_review(deps, client, t, body, offset, notice)
-        await refresh_home(deps, team_id, user_id)
-        if tip.author_id != user_id:
-            await refresh_home(deps, team_id, tip.author_id)
 
-    async def _push_review_modal(
+    @router.action(HomeAction.REVIEW_REJECT, refused=_show_refusal)
+    @router.action(HomeAction.REVIEW_EDIT, refused=_show_refusal)
+    async def review_reject_or_edit(
         body: dict[str, Any],
         action: dict[str, Any],
         client: AsyncWebClient,
         deps: Deps,
         t: Translator,
-        *,
-        reject: bool,
     ) -> None:
         """Reject (asks for a reason) or Edit: the card's modal, pushed over the review list;
         its submission is handled by `handlers.tip_review`, which redraws the list."""
-        team_id, _ = actor(body)
-        clicked = HomeAction.REVIEW_REJECT if reject else HomeAction.REVIEW_EDIT
-        if await _refused(deps, client, t, body, clicked):
+        team_id, user_id = actor(body)
+        tip_id, offset = _clicked_tip(body, action)
+        if action.get("action_id") == HomeAction.REVIEW_REJECT:
+            reviewed, form = await service.to_reject(deps, team_id, user_id, tip_id), reject_modal
+        else:
+            reviewed, form = await service.to_edit(deps, team_id, user_id, tip_id), edit_modal
+        if reviewed.outcome == Outcome.REFUSED:
+            await _tell_refused(deps, client, t, body, reviewed.refusal)
             return
-        offset = _list_offset(body)
-        try:
-            tip_id, offset_in_value = parse_value(action.get("value"))
-        except UserFacingError as exc:
-            await _show_review(deps, client, t, body, offset, t(exc.message, **exc.params))
-            return
-        offset = offset_in_value if offset_in_value is not None else offset
-        async with deps.db() as session:
-            tip = await get_tip(session, team_id, tip_id)
-        if tip is None:
-            await _show_review(deps, client, t, body, offset, t(NO_SUCH_TIP))
-            return
-        if reject and tip.status != TipStatus.PENDING.value:
-            await _show_review(deps, client, t, body, offset, already_decided(t, tip))
+        if not reviewed.done or reviewed.tip is None:
+            await _show_review(deps, client, t, body, offset, review_problem(t, reviewed))
             return
         meta = {"id": tip_id, "o": offset, "u": None, FROM_HOME: 1}
-        view = reject_modal(t, tip, meta) if reject else edit_modal(t, tip, meta)
-        if _modal_id(body) is not None:
-            await trigger.open_from(client, t, body, view, push=True)
-        else:
-            await trigger.open_from(client, t, body, view)
-
-    @router.action(HomeAction.REVIEW_REJECT, refused=_show_refusal)
-    async def review_reject(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        await ack()
-        await _push_review_modal(body, action, client, deps, t, reject=True)
-
-    @router.action(HomeAction.REVIEW_EDIT, refused=_show_refusal)
-    async def review_edit(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        await ack()
-        await _push_review_modal(body, action, client, deps, t, reject=False)
+        push = _modal_id(body) is not None
+        await trigger.open_from(client, t, body, form(t, reviewed.tip, meta), push=push)

@@ -5,40 +5,27 @@ or a Home tab button (`open_tip_modal`), and its submission.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.home.slack_side import refresh_home
 from bot.people.libraries import search as search_libraries
 from bot.people.members import get_member
 from bot.platform import trigger
 from bot.platform.deps import Deps
-from bot.platform.i18n import N_, Translator
+from bot.platform.i18n import Translator
 from bot.platform.slack_values import Unreadable, decode_object
-from bot.tips.delivery import post_card, thank_author
+from bot.tips import service
+from bot.tips.delivery import SlackTipEffects
 from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.models import TipSource
-from bot.tips.store import (
-    FieldError,
-    InvalidLibrary,
-    create_tip,
-    library_choices,
-    prefill_from_text,
-    validate_tip,
-)
-from bot.tips.views import library_options, tip_modal
+from bot.tips.store import library_choices, prefill_from_text
+from bot.tips.views import FORM_UNREADABLE, field_errors, library_options, tip_modal
 from handlers.payload import actor
 from handlers.router import Router
 
 log = logging.getLogger(__name__)
-
-FORM_UNREADABLE = N_(
-    "This form could not be read, so the tip was not sent. Copy your text, close the form "
-    "and open it again with /tips."
-)
 
 # Where each validated field's error is shown in the modal.
 FIELD_BLOCKS = {
@@ -129,22 +116,6 @@ def _value(values: dict[str, Any], block: str) -> str | None:
     return None if value is None else str(value)
 
 
-def field_errors(
-    t: Translator,
-    errors: Mapping[str, FieldError],
-    blocks: Mapping[str, str],
-    fallback: str = TipBlock.TITLE,
-) -> dict[str, str]:
-    """Each field's message under its input; a field the view lacks under `fallback` (Slack
-    refuses an empty `errors`, and the submission must not pass)."""
-    shown: dict[str, str] = {}
-    for name, error in errors.items():
-        block = blocks.get(name, fallback)
-        message = t(error.message, **error.params)
-        shown[block] = f"{shown[block]} {message}" if block in shown else message
-    return shown
-
-
 def register(router: Router) -> None:
     @router.options(TipBlock.VALUE)
     async def library_suggestions(
@@ -171,68 +142,42 @@ def register(router: Router) -> None:
         blocks = {k: v for k, v in FIELD_BLOCKS.items() if v in shown_blocks}
         if TipBlock.LIBRARY not in shown_blocks:
             blocks["library"] = TipBlock.LIBRARY_OTHER
-        draft, errors = validate_tip(
-            title=_value(values, TipBlock.TITLE),
-            description=_value(values, TipBlock.DESCRIPTION),
-            category=_value(values, TipBlock.CATEGORY),
-            library=_value(values, TipBlock.LIBRARY),
-            library_other=_value(values, TipBlock.LIBRARY_OTHER),
-            link=_value(values, TipBlock.LINK),
-            language=_value(values, TipBlock.LANGUAGE),
-        )
-        if errors:
-            await ack(response_action="errors", errors=field_errors(t, errors, blocks))
-            return
-        assert draft is not None
         meta = decode_object(view.get("private_metadata"))
-        if isinstance(meta, Unreadable):
-            # Not what we wrote: keep the form open with the text in it, and say so.
+        if isinstance(meta, Unreadable):  # not what we wrote
             log.info("tip form with unreadable metadata (%s)", meta.reason)
-            await ack(
-                response_action="errors",
-                errors={blocks.get("description", TipBlock.DESCRIPTION): t(FORM_UNREADABLE)},
-            )
-            return
-        source = str(meta.get("s") or TipSource.COMMAND.value)
-        if source not in {s.value for s in TipSource}:
-            source = TipSource.COMMAND.value
-        source_ref = meta.get("r")
-        try:
-            async with deps.db.begin() as session:
-                tip = await create_tip(
-                    session,
-                    team_id,
-                    user_id,
-                    draft,
-                    source=source,
-                    source_ref=str(source_ref) if source_ref else None,
-                    now=deps.now(),
-                )
-                tip_id = tip.id
-        except InvalidLibrary:
-            message = N_("Please choose a library from the list.")
-            await ack(
-                response_action="errors",
-                errors={blocks.get("library", TipBlock.LIBRARY_OTHER): t(message)},
-            )
-            return
-        await ack()
-        log.info("tip %s sent by %s (%s)", tip_id, user_id, source)
-        await thank_author(deps, team_id, tip_id)
-        await post_card(deps, team_id, tip_id)
-        await refresh_home(deps, team_id, user_id)  # the tip shows there as waiting
+        readable = {} if isinstance(meta, Unreadable) else meta
+        source_ref = readable.get("r")
+        shared = await service.share(
+            deps,
+            SlackTipEffects(deps),
+            team_id,
+            user_id,
+            {name: _value(values, block) for name, block in FIELD_BLOCKS.items()},
+            source=None
+            if isinstance(meta, Unreadable)
+            else str(meta.get("s") or TipSource.COMMAND),
+            source_ref=str(source_ref) if source_ref else None,
+        )
+        if shared.errors:
+            await ack(response_action="errors", errors=field_errors(t, shared.errors, blocks))
+        elif shared.unreadable:  # keep the form open with the text in it, and say so
+            description = blocks.get("description", TipBlock.DESCRIPTION)
+            await ack(response_action="errors", errors={description: t(FORM_UNREADABLE)})
+        else:
+            await ack()
 
     @router.action(TipAction.SHARE)
     async def share_button(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
-        await ack()
+        team_id, user_id = actor(body)
+        trigger_id = str(body.get("trigger_id") or "")
         await open_tip_modal(
             client,
             deps,
             t,
-            team_id=str((body.get("team") or {}).get("id") or body.get("user", {}).get("team_id")),
-            user_id=str(body["user"]["id"]),
-            trigger_id=str(body["trigger_id"]),
+            team_id=team_id,
+            user_id=user_id,
+            trigger_id=trigger_id,
             source=TipSource.HOME,
         )

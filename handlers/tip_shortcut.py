@@ -6,7 +6,6 @@ import asyncio
 import logging
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,9 +28,8 @@ MAX_MENTIONS_LOOKED_UP = 5
 def register(router: Router) -> None:
     @router.shortcut(Shortcut.SHARE_AS_TIP)
     async def share_as_tip(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
-        await ack()
         team_id, user_id = actor(body)
         message = body.get("message") or {}
         channel_id = str((body.get("channel") or {}).get("id") or "")

@@ -182,17 +182,16 @@ async def review_view(
 FROM_HOME = "hv"
 
 
-async def after_review_submission(
+async def redraw_review_list(
     deps: Deps,
     t: Translator,
     team_id: str,
     user_id: str,
     view: dict[str, Any],
     meta: dict[str, Any],
-    author_id: str | None = None,
 ) -> None:
     """After a reviewer's reject/edit modal is saved: redraw the Home review list it was pushed
-    from (the view below it), and refresh the reviewer's and the author's Home."""
+    from (the view below it). The Homes themselves are refreshed by `bot.tips.service`."""
     previous = view.get("previous_view_id")
     if meta.get(FROM_HOME) and isinstance(previous, str) and previous:
         try:
@@ -202,6 +201,3 @@ async def after_review_submission(
             )
         except SlackApiError as exc:
             log.warning("review list not redrawn: %s", exc.response.get("error"))
-    await refresh_home(deps, team_id, user_id)
-    if author_id and author_id != user_id:
-        await refresh_home(deps, team_id, author_id)

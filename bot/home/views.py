@@ -436,3 +436,8 @@ def message_view(t: Translator, title: str, text: str) -> View:
         "close": _plain(t("Close"), TITLE_MAX),
         "blocks": [section(text)],
     }
+
+
+def review_refused_view(t: Translator, text: str) -> View:
+    """The review list modal replaced by a refusal (its title kept)."""
+    return message_view(t, t("Tips to review"), text)

@@ -8,18 +8,23 @@ failure is retried rather than lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.home.slack_side import forget_figures, refresh_home
 from bot.people.directory import translator_for, workspace_translator
 from bot.people.former import is_former
 from bot.platform import outbox
 from bot.platform.deps import Deps
+from bot.platform.i18n import Translator
 from bot.privacy.store import uninstalled_teams
 from bot.tips import digest as tip_digest
 from bot.tips.export import names_of
+from bot.tips.models import Tip
+from bot.tips.reviewers import forget
 from bot.tips.store import claim_card, get_settings, get_tip, record_card, tips_needing_cards
 from bot.tips.views import card_blocks, card_text, decision_notice, digest_messages, thanks_text
 
@@ -103,31 +108,54 @@ async def refresh_card(deps: Deps, team_id: str, tip_id: int) -> None:
 
 
 async def thank_author(deps: Deps, team_id: str, tip_id: int) -> None:
-    async with deps.db() as session:
-        tip = await get_tip(session, team_id, tip_id)
-    if tip is None or is_former(tip.author_id):
-        return
-    t = await translator_for(deps, team_id, tip.author_id)
-    await outbox.call(
-        deps, team_id, "chat.postMessage", channel=tip.author_id, text=thanks_text(t, tip)
-    )
+    await _tell_author(deps, team_id, tip_id, thanks_text)
 
 
 async def notify_author(deps: Deps, team_id: str, tip_id: int) -> None:
     """Tell the author of the decision, in their language, with the reason when rejected."""
+    await _tell_author(deps, team_id, tip_id, decision_notice, unfurl_links=False)
+
+
+async def _tell_author(
+    deps: Deps, team_id: str, tip_id: int, text: Callable[[Translator, Tip], str], **options: Any
+) -> None:
+    """A direct message to the tip's author in their language (none to a former member)."""
     async with deps.db() as session:
         tip = await get_tip(session, team_id, tip_id)
     if tip is None or is_former(tip.author_id):
         return
     t = await translator_for(deps, team_id, tip.author_id)
     await outbox.call(
-        deps,
-        team_id,
-        "chat.postMessage",
-        channel=tip.author_id,
-        text=decision_notice(t, tip),
-        unfurl_links=False,
+        deps, team_id, "chat.postMessage", channel=tip.author_id, text=text(t, tip), **options
     )
+
+
+class SlackTipEffects:
+    """Slack's side of the tips use cases (`bot.tips.service.TipEffects`)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def tip_shared(self, team_id: str, tip_id: int) -> None:
+        await thank_author(self.deps, team_id, tip_id)
+        await post_card(self.deps, team_id, tip_id)
+
+    async def card_changed(self, team_id: str, tip_id: int) -> None:
+        await refresh_card(self.deps, team_id, tip_id)
+
+    async def author_told(self, team_id: str, tip_id: int) -> None:
+        await notify_author(self.deps, team_id, tip_id)
+
+    async def homes_changed(self, team_id: str, user_ids: Collection[str]) -> None:
+        for user_id in user_ids:
+            await refresh_home(self.deps, team_id, user_id)
+
+    def figures_changed(self) -> None:
+        forget_figures(self.deps)
+
+    async def review_channel_set(self, team_id: str, channel_id: str) -> None:
+        forget(self.deps, team_id, channel_id)
+        self.deps.tasks.spawn(post_missing_cards(self.deps, team_id), name="tip-cards-after-setup")
 
 
 # ---------------------------------------------------------------------------- digest

@@ -156,6 +156,10 @@ class FieldError:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+# A library id that is not one of the workspace's (typed into the payload, or removed meanwhile).
+NOT_A_LISTED_LIBRARY = FieldError(N_("Please choose a library from the list."))
+
+
 @dataclass(frozen=True)
 class TipDraft:
     title: str
@@ -224,7 +228,7 @@ def validate_tip(
             library_id = int(chosen)
             library_name = None
         else:
-            errors["library"] = FieldError(N_("Please choose a library from the list."))
+            errors["library"] = NOT_A_LISTED_LIBRARY
     if library_name is not None and len(library_name) > LIBRARY_NAME_MAX:
         errors["library_other"] = FieldError(
             N_("The library name can be at most {max} characters."), {"max": LIBRARY_NAME_MAX}

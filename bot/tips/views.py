@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.people.former import person
 from bot.people.models import Library
 from bot.platform.dates import local
-from bot.platform.i18n import LANGUAGE_NAMES, Translator
-from bot.platform.slack_text import escape, escape_within, truncate, truncate_mrkdwn
-from bot.platform.slack_values import object_or_empty
+from bot.platform.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.platform.slack_text import (
+    channel_link,
+    escape,
+    escape_within,
+    truncate,
+    truncate_mrkdwn,
+)
+from bot.platform.slack_values import object_or_empty, to_id, to_offset
 from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.models import Tip, TipSource, TipStatus
+from bot.tips.results import Outcome, Reviewed, TipList
 from bot.tips.search import SearchResult
 from bot.tips.store import (
     CATEGORIES,
@@ -34,6 +41,7 @@ from bot.tips.store import (
     STATUS_LABELS,
     TIP_LANGUAGES,
     TITLE_MAX,
+    FieldError,
     Page,
     category_label_key,
 )
@@ -513,6 +521,68 @@ def decision_notice(t: Translator, tip: Tip) -> str:
     return text
 
 
+# ---------------------------------------------------------------------------- answers to a reviewer
+
+NO_SUCH_TIP = N_("I can't find that tip any more.")
+FORM_UNREADABLE = N_(
+    "This form could not be read, so the tip was not sent. Copy your text, close the form "
+    "and open it again with /tips."
+)
+
+
+def parse_review_value(value: object) -> tuple[int, int | None]:
+    """A review button's value: "<tip id>" (card) or "<tip id>:<list offset>" (review list);
+    an unreadable id is 0, a tip no workspace has."""
+    tip_part, _, offset_part = str(value or "").partition(":")
+    return to_id(tip_part) or 0, to_offset(offset_part)
+
+
+def already_decided(t: Translator, tip: Tip) -> str:
+    who = person(t, tip.decided_by) if tip.decided_by else "—"
+    if tip.status == TipStatus.APPROVED.value:
+        return t("This tip was already approved by {who}.", who=who)
+    return t("This tip was already rejected by {who}.", who=who)
+
+
+def review_problem(t: Translator, reviewed: Reviewed) -> str:
+    """Why a reviewer's click did nothing: refused, no such tip, or decided before."""
+    if reviewed.outcome == Outcome.REFUSED:
+        return t(reviewed.refusal)
+    if reviewed.outcome == Outcome.ALREADY_DECIDED and reviewed.tip is not None:
+        return already_decided(t, reviewed.tip)
+    return t(NO_SUCH_TIP)
+
+
+def approved_notice(t: Translator, tip: Tip, tz: ZoneInfo) -> str:
+    """Above the review list after an approval: the tip and its decision."""
+    return f"*{esc(tip.title, 300)}*\n{decision_line(t, tip, tz)}"
+
+
+def review_list_title(t: Translator) -> str:
+    return t("Tips waiting for review")
+
+
+def reject_closed_modal(t: Translator, tip: Tip) -> View:
+    """The reason form, once someone else has decided the tip meanwhile."""
+    return message_modal(t, t("Reject tip"), already_decided(t, tip))
+
+
+def field_errors(
+    t: Translator,
+    errors: Mapping[str, FieldError],
+    blocks: Mapping[str, str],
+    fallback: str = TipBlock.TITLE,
+) -> dict[str, str]:
+    """A form's `errors` answer: each field's message under its input; a field the view lacks
+    under `fallback` (Slack refuses an empty `errors`, and the submission must not pass)."""
+    shown: dict[str, str] = {}
+    for name, error in errors.items():
+        block = blocks.get(name, fallback)
+        message = t(error.message, **error.params)
+        shown[block] = f"{shown[block]} {message}" if block in shown else message
+    return shown
+
+
 # ---------------------------------------------------------------------------- lists
 
 
@@ -639,32 +709,31 @@ def search_blocks(t: Translator, result: SearchResult, query: str, tz: ZoneInfo)
 
 
 def latest_blocks(t: Translator, page: Page, tz: ZoneInfo) -> list[Block]:
-    return tip_list_blocks(
-        t,
-        kind="latest",
-        heading=":sparkles: " + t("*Latest approved tips*"),
-        tips=page.tips,
-        offset=page.offset,
-        limit=page.limit,
-        total=page.total,
-        has_next=page.has_next,
-        tz=tz,
-        empty_text=t("No tips have been approved yet. Be the first: type `/tips`."),
-    )
+    heading = ":sparkles: " + t("*Latest approved tips*")
+    empty = t("No tips have been approved yet. Be the first: type `/tips`.")
+    return _page_blocks(t, "latest", heading, page, tz, empty)
 
 
 def mine_blocks(t: Translator, page: Page, tz: ZoneInfo) -> list[Block]:
+    heading = ":memo: " + t("*Your tips*")
+    empty = t("You haven't sent any tips yet. Type `/tips` to share one.")
+    return _page_blocks(t, "mine", heading, page, tz, empty)
+
+
+def _page_blocks(
+    t: Translator, kind: str, heading: str, page: Page, tz: ZoneInfo, empty_text: str
+) -> list[Block]:
     return tip_list_blocks(
         t,
-        kind="mine",
-        heading=":memo: " + t("*Your tips*"),
+        kind=kind,
+        heading=heading,
         tips=page.tips,
         offset=page.offset,
         limit=page.limit,
         total=page.total,
         has_next=page.has_next,
         tz=tz,
-        empty_text=t("You haven't sent any tips yet. Type `/tips` to share one."),
+        empty_text=empty_text,
     )
 
 
@@ -719,6 +788,41 @@ def review_list_blocks(t: Translator, page: Page, tz: ZoneInfo) -> list[Block]:
         blocks.append(nav)
     assert len(blocks) <= MESSAGE_BLOCK_LIMIT
     return blocks
+
+
+def tip_list_message(t: Translator, listed: TipList, tz: ZoneInfo) -> tuple[str, list[Block]]:
+    """A `/tips search|latest|mine` page as (text, blocks)."""
+    found = listed.found
+    if isinstance(found, SearchResult):
+        return t("Tips search"), search_blocks(t, found, listed.query, tz)
+    if listed.kind == "mine":
+        return t("Your tips"), mine_blocks(t, found, tz)
+    return t("Latest tips"), latest_blocks(t, found, tz)
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def export_empty(t: Translator) -> str:
+    return t("There are no tips in that period, so there is nothing to export.")
+
+
+def export_title(t: Translator, slug: str) -> str:
+    return t("Fika tips ({period})", period=slug)
+
+
+def export_comment(t: Translator, count: int) -> str:
+    return t.ngettext(
+        "Here is the export: {n} tip, with status, category, library, author, dates and "
+        "decision notes.",
+        "Here is the export: {n} tips, with status, category, library, author, dates and "
+        "decision notes.",
+        count,
+    )
+
+
+def export_sent(t: Translator) -> str:
+    return t("Done: the CSV file is in your direct messages with me.")
 
 
 # ---------------------------------------------------------------------------- digest
@@ -795,4 +899,66 @@ def settings_text(
                 "channel you want."
             ),
         ]
+    )
+
+
+# Said when a channel cannot be used for `/tips setup` (raised as UserFacingError).
+SETUP_HERE = N_("Type this command in the channel you want to use, not here.")
+SETUP_INVITE = N_(
+    "I can't see this channel. In a private channel, invite me first "
+    "(`/invite @Fika`), then type the command again."
+)
+SETUP_ARCHIVED = N_("This channel is archived.")
+SETUP_WHICH = N_("Write `/tips setup review` or `/tips setup digest` in the channel you want.")
+SETUP_SCHEDULE_UNCLEAR = N_(
+    "I don't understand “{word}”. Give a day and a time, e.g. `friday 10:00`."
+)
+
+
+def slot_text(t: Translator, weekday: int, hour: int, minute: int) -> str:
+    return t(
+        "every {weekday} at {time}", weekday=t.weekday(weekday), time=t.time(time(hour, minute))
+    )
+
+
+def review_channel_set(t: Translator, channel: str, people: int) -> str:
+    return t.ngettext(
+        "Done: tips now come to {channel} for review. Its {n} member and the admins "
+        "can approve, reject and edit them.",
+        "Done: tips now come to {channel} for review. Its {n} members and the admins "
+        "can approve, reject and edit them.",
+        people,
+        channel=channel_link(channel),
+    )
+
+
+def review_announcement(t: Translator) -> str:
+    """Posted in the new review channel, read by everyone there (the workspace's language)."""
+    return ":bulb: " + t(
+        "New good-practice tips will appear here for review. Approve, reject or edit them from "
+        "their cards; `/tips review` lists the ones waiting."
+    )
+
+
+def digest_stopped(t: Translator) -> str:
+    return t(
+        "The weekly digest is stopped. Turn it on again with `/tips setup digest` in a channel."
+    )
+
+
+def digest_set(t: Translator, channel: str, slot: tuple[int, int, int], next_at: str) -> str:
+    return t(
+        "Done: the weekly digest of approved tips will be posted in {channel} {when}. "
+        "The next one: {next}.",
+        channel=channel_link(channel),
+        when=slot_text(t, *slot),
+        next=next_at,
+    )
+
+
+def digest_announcement(t: Translator, slot: tuple[int, int, int]) -> str:
+    """Posted in the digest channel, read by everyone there (the workspace's language)."""
+    return ":books: " + t(
+        "Approved good-practice tips will be shared here {when}. Share your own with `/tips`!",
+        when=slot_text(t, *slot),
     )

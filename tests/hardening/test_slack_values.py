@@ -21,8 +21,8 @@ from bot.home.ids import HomeAction, HomeView
 from bot.platform.i18n import translator
 from bot.platform.slack_values import MAX_JSON_DEPTH, Unreadable, decode_object
 from bot.tips.ids import TipAction, TipBlock
+from bot.tips.views import FORM_UNREADABLE
 from handlers.router import GENERIC_ERROR
-from handlers.tip_modal import FORM_UNREADABLE
 from tests import coffee_support as coffee
 from tests import tips_support as tips
 from tests.conftest import FakeClock, RunningApp
