@@ -2,7 +2,7 @@
 ERROR, and nothing stored changes.
 
 Slack never sends these; someone holding the signing secret (or a future Slack change) could.
-The listeners are enumerated from `bot/ids.py` (every action_id and callback_id of coffee
+The listeners are enumerated from the features' `ids.py` (every action_id and callback_id of coffee
 breaks and tips), plus the events and the shortcut the handlers register. The App Home's ids
 (HomeAction, HomeView) are not here: "Join" there is open to anyone, so "nothing changes" does
 not hold for all of them.

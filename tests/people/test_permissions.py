@@ -102,7 +102,7 @@ def test_every_listener_and_subcommand_has_a_rule(deps: Any) -> None:
     for kind, constraint in seen:
         if kind in {"command", "event"}:
             continue  # commands: per subcommand below; events are Slack's, not a person's
-        assert isinstance(constraint, str), (kind, constraint)  # an id from bot/ids.py
+        assert isinstance(constraint, str), (kind, constraint)  # an id from a feature's ids.py
         needed.add(str(constraint))
     for commands_set in COMMANDS:
         needed |= {commands_set.action(sub) for sub in commands_set.subcommands}
