@@ -8,13 +8,12 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coffee.enrolment import own_program, programs_of
+from bot.coffee import service
 from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.coffee.models import CoffeeProgram
-from bot.coffee.participants import check_pause_date, set_paused
+from bot.coffee.participants import check_pause_date
 from bot.coffee.schedule import local_today
 from bot.coffee.service import NOT_IN_A_PROGRAM
-from bot.coffee.views.messages import profile_saved_text
+from bot.coffee.views.messages import pause_notice, profile_saved_text
 from bot.coffee.views.modals import (
     AUTO_LOCALE,
     CHAT_LANGUAGES,
@@ -62,17 +61,6 @@ async def open_pause_modal(
 def _state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
     values = (view.get("state") or {}).get("values") or {}
     return dict((values.get(block_id) or {}).get(action_id) or {})
-
-
-async def pause_programs(
-    deps: Deps, team_id: str, user_id: str, program_id: int | None
-) -> list[CoffeeProgram]:
-    """The programs a break applies to: those the person takes part in, or the one program of
-    the welcome message the break was asked for in (when it is theirs)."""
-    if program_id is None:
-        return await programs_of(deps, team_id, user_id)
-    program = await own_program(deps, team_id, user_id, program_id)
-    return [program] if program is not None else []
 
 
 def register(router: Router) -> None:
@@ -179,14 +167,7 @@ def register(router: Router) -> None:
             return
         await ack()
         program_id = to_id(view.get("private_metadata"))
-        programs = await pause_programs(deps, team_id, user_id, program_id)
-        async with deps.db.begin() as session:
-            for program in programs:
-                await set_paused(session, program, user_id, until, deps.now())
-        text = (
-            t("Enjoy your break! You are paired again from {day} on.", day=t.day(until))
-            if programs
-            else t(NOT_IN_A_PROGRAM)
-        )
+        paused = await service.pause_until(deps, team_id, user_id, until, program_id)
+        text = pause_notice(t, until) if paused else t(NOT_IN_A_PROGRAM)
         await outbox.call(deps, team_id, "chat.postMessage", channel=user_id, text=text)
         await refresh_home(deps, team_id, user_id, notice=text)

@@ -28,6 +28,7 @@ from bot.coffee.schedule import current_slot, local_today, next_slot, parse_sche
 from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.coffee.stats import coffee_stats, parse_stats_args
 from bot.coffee.views.messages import (
+    pause_notice,
     program_started_blocks,
     program_started_text,
     program_stopped_text,
@@ -308,9 +309,7 @@ async def _leave(req: CommandRequest) -> None:
 async def _pause(req: CommandRequest) -> None:
     await req.ack()
     until = await service.pause(req.deps, req.team_id, req.user_id, req.text)
-    await req.reply(
-        req.t("Enjoy your break! You are paired again from {day} on.", day=req.t.day(until))
-    )
+    await req.reply(pause_notice(req.t, until))
     await refresh_home(req.deps, req.team_id, req.user_id)
 
 

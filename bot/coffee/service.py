@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.coffee.channel import is_channel_member
-from bot.coffee.enrolment import programs_of
+from bot.coffee.enrolment import own_program, programs_of
 from bot.coffee.participants import parse_pause, participations, set_paused
 from bot.coffee.programs import active_programs
 from bot.coffee.schedule import local_today
@@ -72,10 +72,23 @@ async def status(deps: Deps, team_id: str, user_id: str) -> Status:
 async def pause(deps: Deps, team_id: str, user_id: str, text: str) -> date:
     """Pause the person in every program they are in until the day `text` names; that day."""
     until = parse_pause(text, local_today(deps.now(), deps.settings.timezone))
-    programs = await programs_of(deps, team_id, user_id)
-    if not programs:
+    if not await pause_until(deps, team_id, user_id, until):
         raise UserFacingError(NOT_IN_A_PROGRAM)
+    return until
+
+
+async def pause_until(
+    deps: Deps, team_id: str, user_id: str, until: date, program_id: int | None = None
+) -> bool:
+    """Pause the person until `until` (a checked day) in every program they take part in, or
+    only in `program_id` when it is theirs (the welcome message's program); False when the break
+    applies to no program."""
+    if program_id is None:
+        programs = await programs_of(deps, team_id, user_id)
+    else:
+        program = await own_program(deps, team_id, user_id, program_id)
+        programs = [program] if program is not None else []
     async with deps.db.begin() as session:
         for program in programs:
             await set_paused(session, program, user_id, until, deps.now())
-    return until
+    return bool(programs)

@@ -88,3 +88,17 @@ async def test_after_leaving_status_says_left_and_pause_is_refused(
     assert standing.next_at is None
     with pytest.raises(UserFacingError):
         await service.pause(deps, TEAM_ID, PERSON, "1")
+
+
+async def test_a_break_for_one_program_applies_only_when_it_is_theirs(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    add_people(fake_slack)
+    program = await _program(deps)
+    until = date(2026, 12, 21)
+    assert not await service.pause_until(deps, TEAM_ID, OUTSIDER, until, program.id)
+    assert not await service.pause_until(deps, TEAM_ID, PERSON, until, program.id + 999)
+    assert (await service.status(deps, TEAM_ID, PERSON)).standings[0].state == ACTIVE
+    assert await service.pause_until(deps, TEAM_ID, PERSON, until, program.id)
+    [standing] = (await service.status(deps, TEAM_ID, PERSON)).standings
+    assert (standing.state, standing.paused_until) == (PAUSED, until)

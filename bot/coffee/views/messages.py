@@ -666,3 +666,8 @@ def libraries_blocks(
             {"type": "actions", "block_id": CoffeeBlock.LIBRARIES_ACTIONS, "elements": elements}
         )
     return blocks
+
+
+def pause_notice(t: Translator, until: date) -> str:
+    """What a person is told after pausing (the command, the welcome DM's pause form)."""
+    return t("Enjoy your break! You are paired again from {day} on.", day=t.day(until))
