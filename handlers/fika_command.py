@@ -43,7 +43,7 @@ from bot.home.slack_side import refresh_home
 from bot.people.directory import workspace_translator
 from bot.platform import outbox
 from bot.platform.errors import UserFacingError
-from bot.platform.i18n import N_, Translator
+from bot.platform.i18n import N_
 from bot.platform.slack_text import channel_link
 from handlers.coffee_libraries import libraries_command
 from handlers.coffee_profile import open_profile_modal
@@ -68,10 +68,6 @@ START_IN_CHANNEL = N_(
 
 async def _help(req: CommandRequest) -> None:
     await show_help(req, FIKA, unknown_word=None)
-
-
-async def _channel_t(req: CommandRequest) -> Translator:
-    return await workspace_translator(req.deps, req.team_id)
 
 
 async def _program_here(req: CommandRequest) -> CoffeeProgram:
@@ -148,7 +144,7 @@ async def _start(req: CommandRequest) -> None:
             )
         )
         return
-    ct = await _channel_t(req)
+    ct = await workspace_translator(req.deps, req.team_id)
     await _post_in_channel(
         req, program, program_started_text(ct), program_started_blocks(ct, program, nxt)
     )
@@ -176,7 +172,7 @@ async def _stop(req: CommandRequest) -> None:
             channel=channel_link(program.channel_id),
         )
     )
-    ct = await _channel_t(req)
+    ct = await workspace_translator(req.deps, req.team_id)
     await _post_in_channel(req, program, program_stopped_text(ct))
 
 
@@ -193,7 +189,7 @@ async def _changed(req: CommandRequest, program: CoffeeProgram) -> None:
             when=when(t, nxt.at, program.tz),
         )
     )
-    ct = await _channel_t(req)
+    ct = await workspace_translator(req.deps, req.team_id)
     blocks = schedule_changed_blocks(ct, program, nxt)
     await _post_in_channel(req, program, blocks[0]["text"]["text"], blocks)
 

@@ -22,7 +22,7 @@ from bot.home.ids import HomeAction, HomeView
 from bot.home.slack_side import FROM_HOME, Notice, refresh_home, review_view
 from bot.home.store import parse_page_value, set_message_language
 from bot.home.views import home_pages, review_list_state, review_refused_view
-from bot.people.permissions import can, refusal
+from bot.people.permissions import refusal
 from bot.platform import trigger
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
@@ -114,19 +114,6 @@ async def _taking_part(deps: Deps, team_id: str, user_id: str, program: CoffeePr
 
 
 # ---------------------------------------------------------------------------- reviewers
-
-
-async def _refused(
-    deps: Deps, client: AsyncWebClient, t: Translator, body: dict[str, Any], action: HomeAction
-) -> bool:
-    """Whether the clicker may not do `action` (bot.people.permissions): then nothing changes and
-    they are told politely."""
-    team_id, user_id = actor(body)
-    if await can(deps, team_id, user_id, action):
-        return False
-    log.warning("%s refused: %s is not a reviewer", action, user_id)
-    await _tell_refused(deps, client, t, body, refusal(action))
-    return True
 
 
 async def _show_refusal(
@@ -286,9 +273,7 @@ def register(router: Router) -> None:
     async def review(
         body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
     ) -> None:
-        """`/tips review` in a modal."""
-        if await _refused(deps, client, t, body, HomeAction.REVIEW):
-            return
+        """`/tips review` in a modal (the router has checked the clicker reviews)."""
         await _show_review(deps, client, t, body, 0)
 
     @router.action(HomeAction.REVIEW_PAGE, refused=_show_refusal)
@@ -300,8 +285,6 @@ def register(router: Router) -> None:
         deps: Deps,
         t: Translator,
     ) -> None:
-        if await _refused(deps, client, t, body, HomeAction.REVIEW_PAGE):
-            return
         await _show_review(deps, client, t, body, to_offset(action.get("value")) or 0)
 
     @router.action(HomeAction.REVIEW_APPROVE, refused=_show_refusal)
