@@ -14,6 +14,7 @@ from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.errors import SlackApiError
 
 from bot.home.help import help_blocks, help_text, roles_in
+from bot.people.channels import channel_members
 from bot.people.directory import workspace_translator
 from bot.people.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
 from bot.people.permissions import roles_of
@@ -31,7 +32,6 @@ from bot.tips.commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
 from bot.tips.delivery import SlackTipEffects
 from bot.tips.ids import TipAction
 from bot.tips.models import TipSource
-from bot.tips.reviewers import channel_members
 from bot.tips.store import get_settings
 from bot.tips.views import (
     LIST_PAGE_SIZE,

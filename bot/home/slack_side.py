@@ -29,12 +29,13 @@ from bot.home.store import (
     year_figures,
 )
 from bot.home.views import home_view, review_modal
+from bot.people.channels import channel_members
 from bot.people.directory import is_admin
 from bot.people.former import is_former
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, translator
 from bot.platform.slack_values import to_offset
-from bot.tips.reviewers import channel_members, is_reviewer
+from bot.tips.reviewers import is_reviewer
 from bot.tips.store import pending_page
 from bot.tips.views import REVIEW_PAGE_SIZE
 

@@ -15,6 +15,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.home.slack_side import forget_figures, refresh_home
+from bot.people.channels import forget
 from bot.people.directory import translator_for, workspace_translator
 from bot.people.former import is_former
 from bot.platform import outbox
@@ -24,7 +25,6 @@ from bot.privacy.store import uninstalled_teams
 from bot.tips import digest as tip_digest
 from bot.tips.export import names_of
 from bot.tips.models import Tip
-from bot.tips.reviewers import forget
 from bot.tips.store import claim_card, get_settings, get_tip, record_card, tips_needing_cards
 from bot.tips.views import card_blocks, card_text, decision_notice, digest_messages, thanks_text
 
