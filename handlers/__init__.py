@@ -1,6 +1,9 @@
-"""Slack surfaces. Each module has `register(router)`; this list is the table of contents."""
+"""Slack surfaces. Each module declares its listeners in a `ROUTES` table (`handlers.router.Route`);
+`MODULES` is the table of contents, in registration order."""
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from slack_bolt.async_app import AsyncApp
 
@@ -20,17 +23,26 @@ from handlers import (
 )
 from handlers.router import Router
 
+MODULES: list[ModuleType] = [
+    fika_command,
+    coffee_actions,
+    coffee_profile,
+    coffee_libraries,
+    coffee_events,
+    tips_command,
+    tip_modal,
+    tip_shortcut,
+    tip_review,
+    home,
+    privacy,
+]
+
 
 def register_all(app: AsyncApp, deps: Deps) -> None:
     router = Router(app, deps)
-    fika_command.register(router)
-    coffee_actions.register(router)
-    coffee_profile.register(router)
-    coffee_libraries.register(router)
-    coffee_events.register(router)
-    tips_command.register(router)
-    tip_modal.register(router)
-    tip_shortcut.register(router)
-    tip_review.register(router)
-    home.register(router)
-    privacy.register(router)
+    for module in MODULES:
+        routes = getattr(module, "ROUTES", None)
+        if routes is not None:
+            router.add(routes)
+        else:
+            module.register(router)

@@ -21,7 +21,7 @@ import contextlib
 import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +60,40 @@ _AUTHORIZED_HERE = frozenset({"action", "shortcut"})
 
 @dataclass(frozen=True)
 class Route:
+    """One row of a handlers module's `ROUTES` table."""
+
     kind: str  # command, action, view, view_closed, shortcut, event, options
     id: Any  # what Slack sends back: the command, action_id, callback_id or event type
     listener: Listener
+    refused: Refused | None = None  # where a refused click is shown (actions only)
+
+
+def command(name: str, listener: Listener) -> Route:
+    return Route("command", name, listener)
+
+
+def action(id_: Any, listener: Listener, *, refused: Refused | None = None) -> Route:
+    return Route("action", id_, listener, refused)
+
+
+def view(id_: Any, listener: Listener) -> Route:
+    return Route("view", id_, listener)
+
+
+def view_closed(id_: Any, listener: Listener) -> Route:
+    return Route("view_closed", id_, listener)
+
+
+def shortcut(id_: Any, listener: Listener) -> Route:
+    return Route("shortcut", id_, listener)
+
+
+def event(event_type: Any, listener: Listener) -> Route:
+    return Route("event", event_type, listener)
+
+
+def options(id_: Any, listener: Listener) -> Route:
+    return Route("options", id_, listener)
 
 
 class Router:
@@ -70,6 +101,12 @@ class Router:
         self.app = app
         self.deps = deps
         self.routes: list[Route] = []
+
+    def add(self, routes: Iterable[Route]) -> None:
+        """Register a handlers module's `ROUTES` table."""
+        for route in routes:
+            decorator = getattr(self.app, route.kind)
+            self._on(route.kind, route.id, decorator(route.id), route.refused)(route.listener)
 
     def command(self, name: str) -> Callable[[Listener], Listener]:
         return self._on("command", name, self.app.command(name))

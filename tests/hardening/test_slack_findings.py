@@ -31,7 +31,7 @@ from bot.platform.i18n import translator
 from bot.platform.slack_text import escaped_label, truncate_mrkdwn
 from bot.platform.trigger import FORM_DID_NOT_OPEN
 from bot.tips.commands import TIPS
-from handlers.fika_command import START_IN_CHANNEL
+from handlers.coffee_admin import START_IN_CHANNEL
 from tests.coffee_support import BY_ID, PEOPLE, workspace
 from tests.conftest import TEAM_ID, RunningApp
 from tests.fakes.block_kit import (
