@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.tips.models import Tip, TipStatus
-from bot.tips.store import normalize_for_search, tips_by_ids
+from bot.tips.store import Page, normalize_for_search, tips_by_ids
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
@@ -55,21 +55,11 @@ def tsquery(terms: list[str], match_all: bool) -> str:
 
 
 @dataclass(frozen=True)
-class SearchResult:
-    tips: list[Tip]
-    total: int
-    offset: int
-    limit: int
+class SearchResult(Page):
+    """A page of search hits, with the words searched for."""
+
     terms: list[str]
     matched_all: bool  # False: no tip had every word, these have some of them
-
-    @property
-    def has_previous(self) -> bool:
-        return self.offset > 0
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.tips) < self.total
 
 
 async def search_tips(
