@@ -134,6 +134,18 @@ async def participants_by_user(
     return {p.user_id: p for p in rows}
 
 
+def _new_row(program: CoffeeProgram, user_id: str, now: datetime) -> dict[str, object]:
+    """A participant row as inserted: active, joined now."""
+    return {
+        "team_id": program.team_id,
+        "program_id": program.id,
+        "user_id": user_id,
+        "status": ACTIVE,
+        "joined_at": now,
+        "updated_at": now,
+    }
+
+
 async def _upsert(
     session: AsyncSession, program: CoffeeProgram, user_id: str, now: datetime
 ) -> tuple[CoffeeParticipant, str | None]:
@@ -147,14 +159,7 @@ async def _upsert(
     created = await insert_missing(
         session,
         CoffeeParticipant,
-        {
-            "team_id": program.team_id,
-            "program_id": program.id,
-            "user_id": user_id,
-            "status": ACTIVE,
-            "joined_at": now,
-            "updated_at": now,
-        },
+        _new_row(program, user_id, now),
         key=("program_id", "user_id"),
     )
     row = await session.scalar(
@@ -215,14 +220,7 @@ async def ensure_participants(
         session,
         CoffeeParticipant,
         [
-            {
-                "team_id": program.team_id,
-                "program_id": program.id,
-                "user_id": user_id,
-                "status": ACTIVE,
-                "joined_at": now,
-                "updated_at": now,
-            }
+            _new_row(program, user_id, now)
             for user_id in dict.fromkeys(user_ids)
             if user_id not in known
         ],
