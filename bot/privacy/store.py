@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.coffee.models import (
     CoffeeGroup,
@@ -173,6 +175,41 @@ async def _own_library(
     return library
 
 
+# Columns that name the person as the one who did something: the person becomes the
+# placeholder there, the record stays.
+_COFFEE_ACTORS: tuple[InstrumentedAttribute[Any], ...] = (
+    CoffeeGroup.proposer_user_id,
+    CoffeeGroup.answered_by,
+    CoffeeGroup.tip_wish_by,
+    CoffeeRound.started_by,
+    CoffeeProgram.created_by,
+    CoffeeProgram.stopped_by,
+)
+_TIPS_ACTORS: tuple[InstrumentedAttribute[Any], ...] = (
+    Tip.author_id,
+    Tip.decided_by,
+    TipEvent.actor_id,
+    TipsSettings.review_set_by,
+    TipsSettings.digest_set_by,
+)
+
+
+async def _replace(
+    run: Callable[[str, Any], Awaitable[None]],
+    column: InstrumentedAttribute[Any],
+    team_id: str,
+    user_id: str,
+    placeholder: str,
+) -> None:
+    model: Any = column.class_
+    await run(
+        model.__tablename__,
+        update(model)
+        .where(model.team_id == team_id, column == user_id)
+        .values({column.key: placeholder}),
+    )
+
+
 async def forget_person(
     session: AsyncSession, team_id: str, user_id: str, placeholder: str
 ) -> Forgotten:
@@ -251,30 +288,8 @@ async def forget_person(
         .where(CoffeeGroupMember.team_id == team_id, CoffeeGroupMember.user_id == user_id)
         .values(user_id=placeholder, **own_names),
     )
-    for column in (
-        CoffeeGroup.proposer_user_id,
-        CoffeeGroup.answered_by,
-        CoffeeGroup.tip_wish_by,
-    ):
-        await run(
-            "coffee_groups",
-            update(CoffeeGroup)
-            .where(CoffeeGroup.team_id == team_id, column == user_id)
-            .values({column.key: placeholder}),
-        )
-    await run(
-        "coffee_rounds",
-        update(CoffeeRound)
-        .where(CoffeeRound.team_id == team_id, CoffeeRound.started_by == user_id)
-        .values(started_by=placeholder),
-    )
-    for column in (CoffeeProgram.created_by, CoffeeProgram.stopped_by):
-        await run(
-            "coffee_programs",
-            update(CoffeeProgram)
-            .where(CoffeeProgram.team_id == team_id, column == user_id)
-            .values({column.key: placeholder}),
-        )
+    for column in _COFFEE_ACTORS:
+        await _replace(run, column, team_id, user_id, placeholder)
 
     # Tips stay; who wrote or decided them does not.
     done.review_cards = list(
@@ -304,31 +319,8 @@ async def forget_person(
             tip.search_title, tip.search_body = search_texts(tip)
             done.counts["tips"] += 1
         await session.flush()
-    await run(
-        "tips",
-        update(Tip)
-        .where(Tip.team_id == team_id, Tip.author_id == user_id)
-        .values(author_id=placeholder),
-    )
-    await run(
-        "tips",
-        update(Tip)
-        .where(Tip.team_id == team_id, Tip.decided_by == user_id)
-        .values(decided_by=placeholder),
-    )
-    await run(
-        "tip_events",
-        update(TipEvent)
-        .where(TipEvent.team_id == team_id, TipEvent.actor_id == user_id)
-        .values(actor_id=placeholder),
-    )
-    for column in (TipsSettings.review_set_by, TipsSettings.digest_set_by):
-        await run(
-            "tips_settings",
-            update(TipsSettings)
-            .where(TipsSettings.team_id == team_id, column == user_id)
-            .values({column.key: placeholder}),
-        )
+    for column in _TIPS_ACTORS:
+        await _replace(run, column, team_id, user_id, placeholder)
 
     # Slack calls queued or kept for the operator that are addressed to or name the person.
     calls = await session.execute(
