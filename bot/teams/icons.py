@@ -12,6 +12,7 @@ import math
 import struct
 import zlib
 from dataclasses import dataclass
+from functools import cache
 
 from bot.teams.manifest import ACCENT_COLOR
 
@@ -117,10 +118,12 @@ def encode_png(pixels: list[list[Pixel]]) -> bytes:
     )
 
 
+@cache
 def color_icon() -> bytes:
     return encode_png(color_pixels())
 
 
+@cache
 def outline_icon() -> bytes:
     return encode_png(outline_pixels())
 

@@ -132,7 +132,6 @@ def main(
     except SchemaError as exc:
         print(f"Cannot check the Teams package: {exc}", file=err)
         return 2
-
     if args.check is not None:
         try:
             data = args.check.read_bytes()

@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,13 @@ class Schemas:
 
 
 def load_schemas(directory: Path = DEFAULT_SCHEMA_DIR) -> Schemas:
-    """Validators for the manifest and the localization files, built offline."""
+    """Validators for the manifest and the localization files, built offline (once per folder
+    and process: the files are Microsoft's, read-only)."""
+    return _load_schemas(directory.resolve())
+
+
+@cache
+def _load_schemas(directory: Path) -> Schemas:
     from jsonschema import Draft7Validator  # type: ignore[import-untyped]  # dev dependency
     from referencing import Registry
 
@@ -190,7 +197,7 @@ def _localization_problems(
         if _path(e.absolute_path) in given
     ]
     problems += [f"{name}: {text}" for text in _double_titles(localized)]
-    return problems
+    return list(dict.fromkeys(problems))  # both schemas may say the same
 
 
 def _set(document: Any, path: str, value: Any) -> None:
