@@ -271,7 +271,8 @@ def build_manifest(settings: TeamsSettings, t: Translator) -> dict[str, Any]:
             }
         ],
         "validDomains": [settings.public_host],
-        "webApplicationInfo": {"id": settings.bot_id, "resource": f"api://botid-{settings.bot_id}"},
+        # The app registration behind the bot; no single sign-on (no "resource") is asked for.
+        "webApplicationInfo": {"id": settings.bot_id},
         "defaultInstallScope": "personal",
         "defaultGroupCapability": {"team": "bot"},
     }
