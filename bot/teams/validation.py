@@ -99,9 +99,20 @@ def _short(message: str) -> str:
     return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
 
 
+def _errors(validator: Any, document: Any) -> list[Any]:
+    try:
+        found = list(validator.iter_errors(document))
+    except re.error as exc:  # a JavaScript-only pattern of the schema (see load_schemas)
+        raise SchemaError(f"a pattern of the schema cannot be checked in Python: {exc}") from None
+    return sorted(found, key=lambda e: list(map(str, e.path)))
+
+
 def schema_problems(validator: Any, document: Any, label: str) -> list[str]:
     """One line per schema error: 'sv.json: bots[0]…title: … is too long'."""
-    errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    try:
+        errors = _errors(validator, document)
+    except SchemaError as exc:
+        return [f"{label}: {exc}."]
     return [f"{label}: {_path(e.absolute_path)}: {_short(e.message)}" for e in errors]
 
 
@@ -190,7 +201,10 @@ def _localization_problems(
     localized = copy.deepcopy(manifest)
     for key in sorted(given & wanted):
         _set(localized, key, texts[key])
-    errors = sorted(schemas.manifest.iter_errors(localized), key=lambda e: list(map(str, e.path)))
+    try:
+        errors = _errors(schemas.manifest, localized)
+    except SchemaError as exc:
+        return [*problems, f"{name}: {exc}."]
     problems += [
         f"{name}: {_path(e.absolute_path)}: {_short(e.message)}"
         for e in errors
