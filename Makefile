@@ -13,7 +13,7 @@ PIP_LOCKED := $(PY) -m pip install --quiet --require-hashes --no-deps
 WORKERS ?= auto
 PYTEST := $(PY) -m pytest -q -n $(WORKERS) --dist worksteal
 
-.PHONY: run test test-fast lint typecheck i18n catalogs migrate bench lock clean help
+.PHONY: run test test-fast lint typecheck i18n catalogs migrate bench lock clean help teams-package
 
 help:
 	@echo "make run    - install, prepare the database and start the bot"
@@ -21,6 +21,7 @@ help:
 	@echo "make test-fast - the same without the slow lane (tests marked slow)"
 	@echo "make i18n   - extract strings and update the sv/fi/en catalogs"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make teams-package - build and check build/fika-teams.zip for Microsoft Teams (docs/deploy-teams.md)"
 	@echo "make lock   - re-resolve requirements/*.txt from pyproject.toml (a deliberate upgrade)"
 
 $(PY):
@@ -74,6 +75,11 @@ i18n: $(VENV)/.installed
 	$(PY) -m bot.platform.catalogs fill-en
 	$(BIN)/pybabel compile --domain=messages --directory=locales
 	@$(PY) -m bot.platform.catalogs check || echo "Translate the entries above in locales/{sv,fi}/LC_MESSAGES/messages.po"
+
+# The Teams app package from the TEAMS_* settings in .env, checked against the schemas in
+# ../shared/teams-data/ (jsonschema is a dev tool). ARGS=--placeholders: example ids, to look at.
+teams-package: $(VENV)/.installed-dev catalogs
+	$(PY) -m bot.teams.package $(ARGS)
 
 bench: $(VENV)/.installed-dev
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
