@@ -77,7 +77,8 @@ i18n: $(VENV)/.installed
 	@$(PY) -m bot.platform.catalogs check || echo "Translate the entries above in locales/{sv,fi}/LC_MESSAGES/messages.po"
 
 # The Teams app package from the TEAMS_* settings in .env, checked against the schemas in
-# ../shared/teams-data/ (jsonschema is a dev tool). ARGS=--placeholders: example ids, to look at.
+# bot/teams/schemas/ (copies of ../shared/teams-data/; jsonschema is a dev tool).
+# ARGS=--placeholders: example ids, to look at.
 teams-package: $(VENV)/.installed-dev catalogs
 	$(PY) -m bot.teams.package $(ARGS)
 

@@ -1,7 +1,9 @@
 """Check a Teams app package as Teams would, offline, against Microsoft's schemas.
 
-The schemas are the vendored copies in `../shared/teams-data/` (beside the repository; see its
-README): `teams-manifest-1.29.schema.json` and `teams-localization.schema.json`. They declare
+The schemas are vendored in `bot/teams/schemas/`: byte-for-byte copies of `../shared/teams-data/`
+(Microsoft's, MIT; see the README there), so a fresh clone checks a package without the folder
+beside it (tests/teams/test_package.py compares the copies when that folder is there):
+`teams-manifest-1.29.schema.json` and `teams-localization.schema.json`. They declare
 draft-04 but use `const`, so they are read with draft-07 rules (`Draft7Validator`), and with an
 empty reference registry: every `$ref` is inside the file, and nothing is ever fetched.
 
@@ -32,8 +34,8 @@ from bot.teams.manifest import MAX_COMMANDS, flatten
 MANIFEST = "manifest.json"
 MANIFEST_SCHEMA = "teams-manifest-1.29.schema.json"
 LOCALIZATION_SCHEMA = "teams-localization.schema.json"
-#: The repository's neighbour with the vendored schemas (override: TEAMS_SCHEMA_DIR, --schemas).
-DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "teams-data"
+#: The vendored schemas (override: TEAMS_SCHEMA_DIR, --schemas).
+DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _MESSAGE_LIMIT = 160
 
 
@@ -65,8 +67,8 @@ def _load_schemas(directory: Path) -> Schemas:
             schema = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise SchemaError(
-                f"{path} is missing: the Teams schemas are read from shared/teams-data/ beside "
-                "the repository (or the folder TEAMS_SCHEMA_DIR names)."
+                f"{path} is missing: the Teams schemas are read from bot/teams/schemas/ "
+                "(copies of shared/teams-data/), or the folder TEAMS_SCHEMA_DIR names."
             ) from None
         except (OSError, ValueError) as exc:
             raise SchemaError(f"{path} cannot be read as JSON: {exc}") from None

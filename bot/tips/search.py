@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.tips.models import Tip, TipStatus
+from bot.tips.models import TipStatus
 from bot.tips.store import Page, normalize_for_search, tips_by_ids
 
 MAX_TERMS = 12

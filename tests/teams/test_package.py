@@ -414,6 +414,17 @@ def test_placeholders_build_a_valid_package_to_look_at(tmp_path: Path) -> None:
     assert manifest["bots"][0]["botId"] == teams_manifest.PLACEHOLDER_ID
 
 
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "teams-data"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/teams-data is not beside this clone")
+def test_the_vendored_schemas_are_the_shared_ones() -> None:
+    names = sorted(p.name for p in SHARED.iterdir() if p.is_file())
+    assert names == sorted(p.name for p in DEFAULT_SCHEMA_DIR.iterdir() if p.is_file())
+    for name in names:
+        assert (DEFAULT_SCHEMA_DIR / name).read_bytes() == (SHARED / name).read_bytes(), name
+
+
 def test_a_missing_schema_folder_is_a_clear_error(tmp_path: Path) -> None:
     err = io.StringIO()
     status = main(["--schemas", str(tmp_path / "none")], environ=SETTINGS, err=err)
