@@ -136,7 +136,8 @@ async def test_start_joins_a_public_channel_and_announces_the_program_once(
     assert started.next_round.at == datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
     assert channels.posted == [started]
 
-    again = await _start(deps, FakeChannels())
+    channels.facts[CHANNEL] = ChannelFacts(member=True)  # joined now
+    again = await _start(deps, channels)
     assert again.already_running
     assert again.program.id == started.program.id
     assert channels.posted == [started]  # not announced twice
