@@ -5,7 +5,7 @@ rendered for a translator. Data and `t` in, text or blocks out; nothing is sent 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.coffee.admin_results import NotAProgram, Pairing, PlanChanged, Started, Stopped
 from bot.coffee.views.messages import (
@@ -18,9 +18,11 @@ from bot.coffee.views.messages import (
     size_phrase,
     when,
 )
-from bot.people.libraries import CsvProblem
 from bot.platform.i18n import N_, Translator
 from bot.platform.slack_text import channel_link, escape
+
+if TYPE_CHECKING:  # a type only: views read no database
+    from bot.people.libraries import CsvProblem
 
 Block = dict[str, Any]
 
