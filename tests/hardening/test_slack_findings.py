@@ -20,6 +20,7 @@ from sqlalchemy import select
 from bot.__main__ import build_app as create_app
 from bot.coffee.commands import FIKA
 from bot.coffee.ids import Coffee, CoffeeBlock
+from bot.coffee.views.admin import START_IN_CHANNEL
 from bot.coffee.views.messages import section
 from bot.coffee.views.modals import library_option
 from bot.home.help import help_blocks
@@ -31,7 +32,6 @@ from bot.platform.i18n import translator
 from bot.platform.slack_text import escaped_label, truncate_mrkdwn
 from bot.platform.trigger import FORM_DID_NOT_OPEN
 from bot.tips.commands import TIPS
-from handlers.coffee_admin import START_IN_CHANNEL
 from tests.coffee_support import BY_ID, PEOPLE, workspace
 from tests.conftest import TEAM_ID, RunningApp
 from tests.fakes.block_kit import (
