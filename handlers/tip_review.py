@@ -15,7 +15,6 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.home.slack_side import redraw_review_list
 from bot.people.permissions import NOT_A_REVIEWER as NOT_A_REVIEWER  # the refusal, for tests
@@ -27,6 +26,7 @@ from bot.tips import service
 from bot.tips.delivery import SlackTipEffects
 from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.results import Outcome, Reviewed
+from bot.tips.slack_side import replace_message
 from bot.tips.views import (
     REVIEW_PAGE_SIZE,
     decode_metadata,
@@ -65,12 +65,7 @@ async def _refresh_list(
     if not response_url or offset is None:
         return
     text, blocks = await review_list(deps, t, team_id, user_id, offset)
-    try:
-        await AsyncWebhookClient(response_url).send(
-            text=text, blocks=blocks, replace_original=True, response_type="ephemeral"
-        )
-    except Exception:  # the list is a convenience; the decision is already stored
-        log.warning("could not refresh a review list", exc_info=True)
+    await replace_message(response_url, text, blocks)  # never fails: the list is a convenience
 
 
 def _list_url(meta: dict[str, Any]) -> str | None:

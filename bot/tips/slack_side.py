@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.people.directory import workspace_translator
 from bot.platform import outbox
@@ -99,3 +100,14 @@ async def refill_form(client: AsyncWebClient, opened: dict[str, Any], view: dict
         await client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
     except SlackApiError as exc:
         log.info("the shared message's form was not filled in: %s", exc.response.get("error"))
+
+
+async def replace_message(response_url: str, text: str, blocks: list[dict[str, Any]]) -> None:
+    """Redraw the ephemeral message a click came from (by its response_url); a failure is
+    logged, never raised (what the click did is stored already)."""
+    try:
+        await AsyncWebhookClient(response_url).send(
+            text=text, blocks=blocks, replace_original=True, response_type="ephemeral"
+        )
+    except Exception:
+        log.warning("could not refresh a review list", exc_info=True)
