@@ -10,8 +10,6 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.people.libraries import search as search_libraries
-from bot.people.members import get_member
 from bot.platform import trigger
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
@@ -20,10 +18,10 @@ from bot.tips import service
 from bot.tips.delivery import SlackTipEffects
 from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.models import TipSource
-from bot.tips.store import library_choices, prefill_from_text
-from bot.tips.views import FORM_UNREADABLE, field_errors, library_options, tip_modal
+from bot.tips.results import TipForm
+from bot.tips.views import FORM_UNREADABLE, field_errors, library_options, tip_form_modal
 from handlers.payload import actor
-from handlers.router import Router
+from handlers.router import Route, action, options, view
 
 log = logging.getLogger(__name__)
 
@@ -58,54 +56,17 @@ async def open_tip_modal(
     `source` is recorded with the tip (command, shortcut, coffee, home); `source_ref` is the
     message's permalink or the coffee group's id. Call within 3 s of the click (trigger_id).
     """
-    view = await tip_form(
-        deps,
-        t,
-        team_id=team_id,
-        user_id=user_id,
-        text=text,
-        link=link,
-        source=source,
-        source_ref=source_ref,
+    form = await service.tip_form(
+        deps, team_id, user_id, text=text, link=link, source=source, source_ref=source_ref
     )
-    return await trigger.open_modal(client, t, trigger_id, view, user_id=user_id)
+    return await open_form(client, t, trigger_id, user_id, form)
 
 
-async def tip_form(
-    deps: Deps,
-    t: Translator,
-    *,
-    team_id: str,
-    user_id: str,
-    text: str = "",
-    link: str | None = None,
-    source: TipSource | str = TipSource.COMMAND,
-    source_ref: str | None = None,
-) -> dict[str, Any]:
-    """The tip form's view (database only, no Slack calls)."""
-    async with deps.db() as session:
-        member = await get_member(session, team_id, user_id)
-        libraries = await library_choices(session, team_id)
-    library_id = member.library_id if member else None
-    library_other = None
-    own = member.library if member is not None else None
-    if own is not None and all(lib.id != own.id for lib in libraries):
-        # The person typed their library themselves: offer it as free text.
-        library_id = None
-        library_other = own.display_name(t.locale)
-    title, description = prefill_from_text(text)
-    return tip_modal(
-        t,
-        title=title,
-        description=description,
-        libraries=libraries,
-        library_id=library_id,
-        library_other=library_other,
-        link=link,
-        language=t.locale,
-        source=str(source),
-        metadata={"s": str(source), "r": source_ref},
-    )
+async def open_form(
+    client: AsyncWebClient, t: Translator, trigger_id: str, user_id: str, form: TipForm
+) -> dict[str, Any] | None:
+    """Open a prepared tip form (`bot.tips.service.tip_form`); None when it could not open."""
+    return await trigger.open_modal(client, t, trigger_id, tip_form_modal(t, form), user_id=user_id)
 
 
 def _value(values: dict[str, Any], block: str) -> str | None:
@@ -116,68 +77,69 @@ def _value(values: dict[str, Any], block: str) -> str | None:
     return None if value is None else str(value)
 
 
-def register(router: Router) -> None:
-    @router.options(TipBlock.VALUE)
-    async def library_suggestions(
-        ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], deps: Deps, t: Translator
-    ) -> None:
-        """Matches for the tip form's library select when the list is too long for one menu."""
-        if payload.get("block_id") != TipBlock.LIBRARY:
-            await ack(options=[])
-            return
-        team_id, _ = actor(body)
-        async with deps.db() as session:
-            libraries = await library_choices(session, team_id)
-        matches = search_libraries(libraries, str(payload.get("value") or ""))
-        await ack(options=library_options(t, matches))
+async def library_suggestions(
+    ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], deps: Deps, t: Translator
+) -> None:
+    """Matches for the tip form's library select when the list is too long for one menu."""
+    if payload.get("block_id") != TipBlock.LIBRARY:
+        await ack(options=[])
+        return
+    team_id, _ = actor(body)
+    matches = await service.library_matches(deps, team_id, str(payload.get("value") or ""))
+    await ack(options=library_options(t, matches))
 
-    @router.view(TipView.SUBMIT)
-    async def submit(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
-    ) -> None:
-        team_id, user_id = actor(body)
-        team_id = team_id or str(view.get("team_id") or "")
-        values = (view.get("state") or {}).get("values") or {}
-        shown_blocks = {str(b.get("block_id")) for b in view.get("blocks") or []}
-        blocks = {k: v for k, v in FIELD_BLOCKS.items() if v in shown_blocks}
-        if TipBlock.LIBRARY not in shown_blocks:
-            blocks["library"] = TipBlock.LIBRARY_OTHER
-        meta = decode_object(view.get("private_metadata"))
-        if isinstance(meta, Unreadable):  # not what we wrote
-            log.info("tip form with unreadable metadata (%s)", meta.reason)
-        readable = {} if isinstance(meta, Unreadable) else meta
-        source_ref = readable.get("r")
-        shared = await service.share(
-            deps,
-            SlackTipEffects(deps),
-            team_id,
-            user_id,
-            {name: _value(values, block) for name, block in FIELD_BLOCKS.items()},
-            source=None
-            if isinstance(meta, Unreadable)
-            else str(meta.get("s") or TipSource.COMMAND),
-            source_ref=str(source_ref) if source_ref else None,
-        )
-        if shared.errors:
-            await ack(response_action="errors", errors=field_errors(t, shared.errors, blocks))
-        elif shared.unreadable:  # keep the form open with the text in it, and say so
-            description = blocks.get("description", TipBlock.DESCRIPTION)
-            await ack(response_action="errors", errors={description: t(FORM_UNREADABLE)})
-        else:
-            await ack()
 
-    @router.action(TipAction.SHARE)
-    async def share_button(
-        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
-    ) -> None:
-        team_id, user_id = actor(body)
-        trigger_id = str(body.get("trigger_id") or "")
-        await open_tip_modal(
-            client,
-            deps,
-            t,
-            team_id=team_id,
-            user_id=user_id,
-            trigger_id=trigger_id,
-            source=TipSource.HOME,
-        )
+async def submit(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
+) -> None:
+    team_id, user_id = actor(body)
+    team_id = team_id or str(view.get("team_id") or "")
+    values = (view.get("state") or {}).get("values") or {}
+    shown_blocks = {str(b.get("block_id")) for b in view.get("blocks") or []}
+    blocks = {k: v for k, v in FIELD_BLOCKS.items() if v in shown_blocks}
+    if TipBlock.LIBRARY not in shown_blocks:
+        blocks["library"] = TipBlock.LIBRARY_OTHER
+    meta = decode_object(view.get("private_metadata"))
+    if isinstance(meta, Unreadable):  # not what we wrote
+        log.info("tip form with unreadable metadata (%s)", meta.reason)
+    readable = {} if isinstance(meta, Unreadable) else meta
+    source_ref = readable.get("r")
+    shared = await service.share(
+        deps,
+        SlackTipEffects(deps),
+        team_id,
+        user_id,
+        {name: _value(values, block) for name, block in FIELD_BLOCKS.items()},
+        source=None if isinstance(meta, Unreadable) else str(meta.get("s") or TipSource.COMMAND),
+        source_ref=str(source_ref) if source_ref else None,
+    )
+    if shared.errors:
+        await ack(response_action="errors", errors=field_errors(t, shared.errors, blocks))
+    elif shared.unreadable:  # keep the form open with the text in it, and say so
+        description = blocks.get("description", TipBlock.DESCRIPTION)
+        await ack(response_action="errors", errors={description: t(FORM_UNREADABLE)})
+    else:
+        await ack()
+
+
+async def share_button(
+    body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+) -> None:
+    team_id, user_id = actor(body)
+    trigger_id = str(body.get("trigger_id") or "")
+    await open_tip_modal(
+        client,
+        deps,
+        t,
+        team_id=team_id,
+        user_id=user_id,
+        trigger_id=trigger_id,
+        source=TipSource.HOME,
+    )
+
+
+ROUTES: list[Route] = [
+    options(TipBlock.VALUE, library_suggestions),
+    view(TipView.SUBMIT, submit),
+    action(TipAction.SHARE, share_button),
+]

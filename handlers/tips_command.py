@@ -11,14 +11,8 @@ from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
-from slack_sdk.errors import SlackApiError
 
-from bot.home.help import help_blocks, help_text, roles_in
-from bot.people.channels import channel_members
-from bot.people.directory import workspace_translator
 from bot.people.permissions import NOT_AN_ADMIN as NOT_AN_ADMIN  # the refusal, for tests
-from bot.people.permissions import roles_of
-from bot.platform import outbox
 from bot.platform.commands import fold
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
@@ -32,30 +26,24 @@ from bot.tips.commands import OFF_WORDS, SETUP_DIGEST, SETUP_REVIEW, TIPS
 from bot.tips.delivery import SlackTipEffects
 from bot.tips.ids import TipAction
 from bot.tips.models import TipSource
-from bot.tips.store import get_settings
+from bot.tips.slack_side import SlackTipChannels, send_file
 from bot.tips.views import (
     LIST_PAGE_SIZE,
-    SETUP_ARCHIVED,
-    SETUP_HERE,
-    SETUP_INVITE,
     SETUP_SCHEDULE_UNCLEAR,
     SETUP_WHICH,
-    digest_announcement,
-    digest_set,
+    digest_setup_text,
     digest_stopped,
     export_comment,
     export_empty,
     export_sent,
     export_title,
-    review_announcement,
-    review_channel_set,
-    settings_text,
-    slot_text,
+    review_setup_text,
     tip_list_message,
+    tips_settings_text,
 )
 from handlers.payload import actor
-from handlers.router import Router
-from handlers.slash import CommandRequest, SubcommandHandler, dispatch
+from handlers.router import Route, action, command
+from handlers.slash import CommandRequest, SubcommandHandler, dispatch, show_help
 from handlers.tip_modal import open_tip_modal
 from handlers.tip_review import review_list
 
@@ -63,8 +51,7 @@ log = logging.getLogger(__name__)
 
 
 async def _help(req: CommandRequest) -> None:
-    roles = await roles_of(req.deps, req.team_id, req.user_id, roles_in(TIPS))
-    await req.reply(help_text(req.t, TIPS), help_blocks(req.t, TIPS, roles))
+    await show_help(req, TIPS, unknown_word=None)
 
 
 async def _open_form(req: CommandRequest, text: str) -> None:
@@ -118,7 +105,7 @@ async def _mine(req: CommandRequest) -> None:
 
 
 async def _review(req: CommandRequest) -> None:
-    text, blocks = await review_list(req.deps, req.t, req.team_id, 0)
+    text, blocks = await review_list(req.deps, req.t, req.team_id, req.user_id, 0)
     await req.reply(text, blocks)
 
 
@@ -131,13 +118,13 @@ async def _export(req: CommandRequest) -> None:
         await req.reply(export_empty(t))
         return
     headers, rows = tip_export.export_table(exported.tips, exported.names, t, req.deps.settings.tz)
-    opened = await req.client.conversations_open(users=req.user_id)
-    await req.client.files_upload_v2(
-        channel=str(opened["channel"]["id"]),
+    await send_file(
+        req.client,
+        req.user_id,
         content=tip_export.to_csv(headers, rows),
         filename=f"fika-tips-{period.slug()}.csv",
         title=export_title(t, period.slug()),
-        initial_comment=export_comment(t, len(exported.tips)),
+        comment=export_comment(t, len(exported.tips)),
     )
     await req.reply(export_sent(t))
 
@@ -145,87 +132,47 @@ async def _export(req: CommandRequest) -> None:
 # ---------------------------------------------------------------------------- setup
 
 
-async def _usable_channel(req: CommandRequest) -> str:
-    """The channel the command was typed in, with the bot in it; else a helpful refusal."""
-    channel = req.channel_id
-    if not channel or channel.startswith("D") or req.in_direct_message:
-        raise UserFacingError(SETUP_HERE)
-    try:
-        info = (await req.client.conversations_info(channel=channel))["channel"]
-    except SlackApiError as exc:
-        if exc.response.get("error") == "channel_not_found":
-            raise UserFacingError(SETUP_INVITE) from exc
-        raise
-    if info.get("is_im") or info.get("is_mpim"):
-        raise UserFacingError(SETUP_HERE)
-    if info.get("is_archived"):
-        raise UserFacingError(SETUP_ARCHIVED)
-    if not info.get("is_member"):
-        if info.get("is_private"):
-            raise UserFacingError(SETUP_INVITE)
-        await req.client.conversations_join(channel=channel)
-    return channel
-
-
-async def _announce(req: CommandRequest, channel: str, text: str) -> None:
-    """Posted in the channel for everyone there; kept and retried if Slack fails now."""
-    await outbox.call(req.deps, req.team_id, "chat.postMessage", channel=channel, text=text)
-
-
 async def _show_settings(req: CommandRequest) -> None:
-    async with req.deps.db() as session:
-        settings = await get_settings(session, req.team_id)
-    digest = settings.digest_channel if settings else None
-    when = None
-    if settings and digest:
-        when = slot_text(
-            req.t, settings.digest_weekday, settings.digest_hour, settings.digest_minute
-        )
-    await req.reply(
-        settings_text(
-            req.t,
-            review_channel=settings.review_channel if settings else None,
-            digest_channel=digest,
-            digest_when=when,
-        )
-    )
+    setup = await service.tip_setup(req.deps, req.team_id, req.user_id)
+    await req.reply(tips_settings_text(req.t, setup))
 
 
 async def _setup_review(req: CommandRequest) -> None:
     await req.ack()
-    channel = await _usable_channel(req)
     deps = req.deps
-    change = await service.use_review_channel(
-        deps, SlackTipEffects(deps), req.team_id, req.user_id, channel
+    done = await service.setup_review(
+        deps,
+        SlackTipEffects(deps),
+        SlackTipChannels(deps),
+        req.team_id,
+        req.user_id,
+        req.channel_id,
+        in_direct_message=req.in_direct_message,
     )
-    members = await channel_members(deps, req.team_id, channel)
-    await req.reply(review_channel_set(req.t, channel, max(0, len(members) - 1)))  # not the bot
-    if change.changed:  # the same command twice (or 20× at once) announces once
-        await _announce(
-            req, channel, review_announcement(await workspace_translator(deps, req.team_id))
-        )
+    await req.reply(review_setup_text(req.t, done))
 
 
 async def _setup_digest(req: CommandRequest, rest: list[str]) -> None:
     await req.ack()
     deps, t = req.deps, req.t
     if rest and fold(rest[0]) in OFF_WORDS:
-        await service.use_digest_channel(deps, req.team_id, req.user_id, None)
+        await service.stop_digest(deps, req.team_id, req.user_id)
         await req.reply(digest_stopped(t))
         return
     try:
         asked = tip_digest.parse_schedule(rest)
     except ValueError as exc:
         raise UserFacingError(SETUP_SCHEDULE_UNCLEAR, word=escape(str(exc)[:40])) from None
-    channel = await _usable_channel(req)
-    change = await service.use_digest_channel(deps, req.team_id, req.user_id, channel, asked)
-    settings = change.settings
-    slot = (settings.digest_weekday, settings.digest_hour, settings.digest_minute)
-    next_at = tip_digest.next_slot(deps.now(), deps.settings.tz, *slot)
-    await req.reply(digest_set(t, channel, slot, t.day_time(next_at, deps.settings.tz)))
-    if change.changed:
-        wt = await workspace_translator(deps, req.team_id)
-        await _announce(req, channel, digest_announcement(wt, slot))
+    done = await service.setup_digest(
+        deps,
+        SlackTipChannels(deps),
+        req.team_id,
+        req.user_id,
+        req.channel_id,
+        asked,
+        in_direct_message=req.in_direct_message,
+    )
+    await req.reply(digest_setup_text(t, done, deps.settings.tz))
 
 
 async def _setup(req: CommandRequest) -> None:
@@ -253,29 +200,33 @@ HANDLERS: dict[str, SubcommandHandler] = {
 }
 
 
-def register(router: Router) -> None:
-    @router.command("/tips")
-    async def tips(args: AsyncArgs) -> None:
-        await dispatch(
-            TIPS,
-            HANDLERS,
-            args,
-            on_empty=_form_with_whole_text,
-            on_unknown=_form_with_whole_text,
-        )
+async def tips(args: AsyncArgs) -> None:
+    await dispatch(
+        TIPS,
+        HANDLERS,
+        args,
+        on_empty=_form_with_whole_text,
+        on_unknown=_form_with_whole_text,
+    )
 
-    @router.action(TipAction.LIST_PAGE)
-    @router.action(TipAction.LIST_PAGE_BACK)
-    async def list_page(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        value = object_or_empty(action.get("value"))
-        offset = to_offset(value.get("o")) or 0
-        query = str(value.get("q") or "")[:300]
-        team_id, user_id = actor(body)
-        text, blocks = await _list(deps, t, team_id, user_id, str(value.get("k")), query, offset)
-        await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+
+async def list_page(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    value = object_or_empty(action.get("value"))
+    offset = to_offset(value.get("o")) or 0
+    query = str(value.get("q") or "")[:300]
+    team_id, user_id = actor(body)
+    text, blocks = await _list(deps, t, team_id, user_id, str(value.get("k")), query, offset)
+    await respond(text=text, blocks=blocks, replace_original=True, response_type="ephemeral")
+
+
+ROUTES: list[Route] = [
+    command("/tips", tips),
+    action(TipAction.LIST_PAGE, list_page),
+    action(TipAction.LIST_PAGE_BACK, list_page),
+]

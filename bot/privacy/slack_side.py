@@ -1,18 +1,16 @@
-"""The Slack side of personal data: forgetting a person (with what only Slack knows), the
+"""The Slack side of personal data: what follows forgetting a person (`SlackPrivacyEffects`), the
 events that must not create profiles, and whether a workspace still has the app installed."""
 
 from __future__ import annotations
 
 import logging
 import weakref
-from dataclasses import dataclass
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coffee.enrolment import programs_of
-from bot.people.former import new_placeholder
 from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
@@ -62,43 +60,27 @@ def forget_installed(deps: Deps, team_id: str) -> None:
     _installed.setdefault(deps.client, {}).pop(team_id, None)
 
 
-@dataclass(frozen=True)
-class ForgetResult:
-    channels: list[str]  # program channels the person is still in
-    changed: bool = True  # whether anything was stored about them
+class SlackPrivacyEffects:
+    """Slack's side of the personal-data use cases (`bot.privacy.service.PrivacyEffects`).
 
+    `t` is the forgotten person's language, read before forgetting (it is gone after)."""
 
-async def forget(
-    deps: Deps, t: Translator, team_id: str, user_id: str, *, by_admin: str | None = None
-) -> ForgetResult:
-    """Forget the person in one transaction; then refresh what Slack still shows of them that
-    Fika drew (review cards, their Home tab). `t` was taken before: their language is gone.
+    def __init__(self, deps: Deps, t: Translator) -> None:
+        self.deps = deps
+        self.t = t
 
-    `by_admin`: an admin's erasure request for someone else (`/fika forget`), usually a
-    colleague who has left. The log names the acting admin, never the person; their Home tab is
-    left alone (nothing is sent to them: it is redrawn afresh whenever they open it)."""
-    programs = await programs_of(deps, team_id, user_id)
-    placeholder = new_placeholder()
-    async with deps.db.begin() as session:
-        done = await privacy.forget_person(session, team_id, user_id, placeholder)
-    # No ids or names of the person in the log: only what kinds of rows changed.
-    counts = ", ".join(f"{table} {n}" for table, n in sorted(done.counts.items()) if n) or "nothing"
-    if by_admin is None:
-        log.info("a person asked to be forgotten in %s: %s", team_id, counts)
-    else:
-        log.info(
-            "admin %s had a person forgotten in %s (erasure request): %s", by_admin, team_id, counts
-        )
-    for tip_id in done.review_cards:
+    async def cards_changed(self, team_id: str, tip_ids: Collection[int]) -> None:
+        for tip_id in tip_ids:
+            try:
+                await refresh_card(self.deps, team_id, tip_id)
+            except Exception:
+                log.warning("review card of tip %s not refreshed after forgetting", tip_id)
+
+    async def home_cleared(self, team_id: str, user_id: str) -> None:
         try:
-            await refresh_card(deps, team_id, tip_id)
-        except Exception:
-            log.warning("review card of tip %s not refreshed after forgetting", tip_id)
-    if by_admin is None:
-        try:
-            await deps.chat.publish_home(user_id, forgotten_home(t))
+            await self.deps.chat.publish_home(user_id, forgotten_home(self.t))
         except ChatError as exc:
             log.info("Home not cleared after forgetting: %s", exc.code)
-    return ForgetResult(
-        channels=[p.channel_id for p in programs], changed=sum(done.counts.values()) > 0
-    )
+
+    def app_removed(self, team_id: str) -> None:
+        forget_installed(self.deps, team_id)

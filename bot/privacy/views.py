@@ -1,18 +1,23 @@
-"""What `/fika my-data` shows and `/fika forget-me` asks and answers."""
+"""What `/fika my-data` shows and `/fika forget-me` / `/fika forget @person` ask and answer
+(every sentence of `bot.privacy.service`'s results, and the confirmation buttons' values)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.coffee.commands import FIKA, FORGET, FORGET_ME
 from bot.coffee.participants import LEFT, PAUSED
 from bot.coffee.views.messages import button, context, header, section
 from bot.people.former import person
+from bot.platform.commands import Subcommand
 from bot.platform.dates import local
-from bot.platform.i18n import Translator
+from bot.platform.i18n import N_, Translator
 from bot.platform.slack_text import channel_link, escape, escape_within, mention
 from bot.privacy.ids import PrivacyAction
+from bot.privacy.results import Confirmation, Problem
 from bot.privacy.store import PersonalData
 from bot.tips.models import TipStatus
 
@@ -21,6 +26,57 @@ Block = dict[str, Any]
 
 def _plain(text: str) -> Block:
     return {"type": "plain_text", "text": text}
+
+
+# ---------------------------------------------------------------------------- confirmations
+
+NOT_YOURS = N_("Only the person themselves can confirm deleting their data. Nothing was deleted.")
+TOO_OLD = N_("This confirmation is too old. Type `/fika forget-me` again. Nothing was deleted.")
+FORGET_USAGE = N_(
+    "Whose data? Type `{command} @person`, or the person's Slack member ID instead of the "
+    "mention (e.g. `{command} U0123ABC`; in their profile: ⋮ → Copy member ID). Nothing was "
+    "deleted."
+)
+FORGET_YOURSELF = N_("To delete your own data, type `{command}`. Nothing was deleted.")
+OTHER_TOO_OLD = N_(
+    "This confirmation is too old or no longer valid. Type `{command}` again. Nothing was deleted."
+)
+CANCELLED = N_("Good – nothing was deleted.")
+
+
+def confirmation_value(confirmation: Confirmation) -> str:
+    """A confirmation button's value: "<user id>:<epoch seconds>"."""
+    return f"{confirmation.subject}:{int(confirmation.issued.timestamp())}"
+
+
+def parse_confirmation(value: object) -> tuple[str, datetime | None]:
+    """(subject, issued) from a confirmation button's value; issued None when unreadable."""
+    subject, _, issued = str(value or "").partition(":")
+    if not issued.isdigit() or len(issued) > 12:
+        return subject, None
+    return subject, datetime.fromtimestamp(int(issued), UTC)
+
+
+def _command(t: Translator, sub: Subcommand) -> str:
+    """The subcommand as the reader types it, e.g. `/fika glöm`."""
+    return f"{FIKA.command} {sub.word_for(t.locale)}"
+
+
+def problem_text(t: Translator, problem: Problem) -> str:
+    """Why nothing was deleted."""
+    if problem == Problem.NOT_YOURS:
+        return t(NOT_YOURS)
+    if problem == Problem.TOO_OLD:
+        return t(TOO_OLD)
+    if problem == Problem.NO_PERSON:
+        return t(FORGET_USAGE, command=_command(t, FORGET))
+    if problem == Problem.YOURSELF:
+        return t(FORGET_YOURSELF, command=_command(t, FORGET_ME))
+    return t(OTHER_TOO_OLD, command=_command(t, FORGET))
+
+
+def cancelled_text(t: Translator) -> str:
+    return t(CANCELLED)
 
 
 def forget_confirmation(t: Translator, value: str) -> tuple[str, list[Block]]:

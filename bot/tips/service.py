@@ -12,28 +12,55 @@ side of `TipEffects`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection, Coroutine, Mapping
 from typing import Any, Protocol
 
-from bot.people.permissions import can, refusal
+from bot.people.channels import channel_members
+from bot.people.directory import ensure_member
+from bot.people.libraries import search as search_libraries
+from bot.people.members import get_member
+from bot.people.models import Library
+from bot.people.permissions import can, refusal, require
 from bot.platform.deps import Deps
+from bot.tips import digest as tip_digest
 from bot.tips import export as tip_export
 from bot.tips.export import Period
 from bot.tips.ids import TipAction, TipView
 from bot.tips.models import Tip, TipSource, TipStatus
-from bot.tips.results import Outcome, Reviewed, Shared, TipList, TipsExport
+from bot.tips.results import (
+    ChannelProblem,
+    ChannelState,
+    DigestSet,
+    Outcome,
+    ReviewChannelSet,
+    Reviewed,
+    Shared,
+    TipForm,
+    TipList,
+    TipSetup,
+    TipsExport,
+)
 from bot.tips.search import search_tips
 from bot.tips.store import (
     NOT_A_LISTED_LIBRARY,
     InvalidLibrary,
+    Page,
     SettingChange,
     create_tip,
     decide,
     edit_tip,
+    get_settings,
     get_tip,
     latest_page,
+    library_choices,
+    member_names,
+    mentioned_user_ids,
     mine_page,
+    pending_page,
+    plain_from_slack,
+    prefill_from_text,
     set_digest,
     set_review_channel,
     validate_edit,
@@ -319,3 +346,234 @@ async def use_digest_channel(
             hour=hour,
             minute=minute,
         )
+
+
+# ---------------------------------------------------------------------------- the tip form
+
+
+async def tip_form(
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+    *,
+    text: str = "",
+    link: str | None = None,
+    source: TipSource | str = TipSource.COMMAND,
+    source_ref: str | None = None,
+) -> TipForm:
+    """What the tip form opens with for `user_id`: prefilled from `text` (the first sentence as
+    the title), their library chosen (or, typed by themselves and not in the list, offered as
+    free text). `source` is recorded with the tip (command, shortcut, coffee, home);
+    `source_ref` is the message's permalink or the coffee group's id."""
+    async with deps.db() as session:
+        member = await get_member(session, team_id, user_id)
+        libraries = await library_choices(session, team_id)
+    library_id = member.library_id if member else None
+    own = member.library if member is not None else None
+    typed: Library | None = None
+    if own is not None and all(lib.id != own.id for lib in libraries):
+        library_id, typed = None, own  # the person typed their library themselves
+    title, description = prefill_from_text(text)
+    return TipForm(
+        title=title,
+        description=description,
+        libraries=tuple(libraries),
+        library_id=library_id,
+        typed_library=typed,
+        link=link,
+        source=str(source),
+        source_ref=source_ref,
+    )
+
+
+async def library_matches(deps: Deps, team_id: str, typed: str) -> list[Library]:
+    """The workspace's libraries matching what someone types in the form's library menu."""
+    async with deps.db() as session:
+        libraries = await library_choices(session, team_id)
+    return search_libraries(libraries, typed)
+
+
+class MessageLinks(Protocol):
+    """What the chat surface knows of a message shared as a tip."""
+
+    async def permalink(self, channel_id: str, message_ts: str) -> str | None:
+        """A link to the message, or None (the surface would not give one)."""
+
+
+#: A message may mention many people; a few are looked up (the form opens within 3 s).
+MAX_MENTIONS_LOOKED_UP = 5
+
+
+async def message_tip_form(
+    deps: Deps, team_id: str, user_id: str, text: str, channel_id: str, message_ts: str
+) -> TipForm:
+    """The tip form for a message shared by the shortcut (`text` as the surface sent it), with
+    only what the database knows: the form must open before the trigger expires. The names
+    and the link follow (`completed_message_tip_form`)."""
+    mentioned = mentioned_user_ids(text)[:MAX_MENTIONS_LOOKED_UP]
+    async with deps.db() as session:
+        names = await member_names(session, team_id, mentioned)
+    return await tip_form(
+        deps,
+        team_id,
+        user_id,
+        text=plain_from_slack(text, names),
+        source=TipSource.SHORTCUT,
+        source_ref=f"{channel_id}/{message_ts}",
+    )
+
+
+async def completed_message_tip_form(
+    deps: Deps,
+    links: MessageLinks,
+    team_id: str,
+    user_id: str,
+    text: str,
+    channel_id: str,
+    message_ts: str,
+) -> TipForm | None:
+    """The shared message's form once the people it mentions that Fika had not met are looked
+    up and its link is known; None when that adds nothing to the form already open."""
+    mentioned = mentioned_user_ids(text)[:MAX_MENTIONS_LOOKED_UP]
+    async with deps.db() as session:
+        names = await member_names(session, team_id, mentioned)
+    unknown = [u for u in dict.fromkeys(mentioned) if u not in names]
+    if unknown:  # people Fika hasn't met yet (cached afterwards)
+        members = await asyncio.gather(*(ensure_member(deps, team_id, u) for u in unknown))
+        names.update({m.user_id: m.display_name for m in members if m.display_name})
+    permalink = await links.permalink(channel_id, message_ts) if channel_id and message_ts else None
+    if permalink is None and not unknown:
+        return None
+    return await tip_form(
+        deps,
+        team_id,
+        user_id,
+        text=plain_from_slack(text, names),
+        link=permalink,
+        source=TipSource.SHORTCUT,
+        source_ref=permalink or f"{channel_id}/{message_ts}",
+    )
+
+
+# ---------------------------------------------------------------------------- the review queue
+
+
+async def review_queue(deps: Deps, team_id: str, user_id: str, offset: int, limit: int) -> Page:
+    """A page of the tips waiting for review, oldest first (reviewers only)."""
+    await require(deps, team_id, user_id, "/tips review")
+    async with deps.db() as session:
+        return await pending_page(session, team_id, offset, limit)
+
+
+# ---------------------------------------------------------------------------- setup commands
+
+
+class TipChannels(Protocol):
+    """What `/tips setup` needs of the chat surface: the channel it was typed in, and the
+    announcement there once it is the review or the digest channel (read by everyone there,
+    so in the workspace's language; kept and retried if the surface fails now)."""
+
+    async def channel(self, team_id: str, channel_id: str) -> ChannelState | None:
+        """The channel as the surface describes it; None when the bot cannot see it."""
+
+    async def join(self, team_id: str, channel_id: str) -> None:
+        """Have the bot join a public channel."""
+
+    async def review_announced(self, team_id: str, channel_id: str) -> None:
+        """Tell the channel that tips come there for review now."""
+
+    async def digest_announced(
+        self, team_id: str, channel_id: str, slot: tuple[int, int, int]
+    ) -> None:
+        """Tell the channel that the weekly digest is posted there (at `slot`)."""
+
+
+SETUP = "/tips setup"
+
+
+async def _usable(
+    channels: TipChannels, team_id: str, channel_id: str, in_direct_message: bool
+) -> ChannelProblem | None:
+    """Whether the bot can use the channel the command was typed in (it joins a public one)."""
+    if not channel_id or in_direct_message:
+        return ChannelProblem.NOT_HERE
+    state = await channels.channel(team_id, channel_id)
+    if state is None:
+        return ChannelProblem.INVITE
+    if state.direct:
+        return ChannelProblem.NOT_HERE
+    if state.archived:
+        return ChannelProblem.ARCHIVED
+    if not state.bot_is_member:
+        if state.private:
+            return ChannelProblem.INVITE
+        await channels.join(team_id, channel_id)
+    return None
+
+
+async def tip_setup(deps: Deps, team_id: str, user_id: str) -> TipSetup:
+    """The tips settings as they stand (admins)."""
+    await require(deps, team_id, user_id, SETUP)
+    async with deps.db() as session:
+        settings = await get_settings(session, team_id)
+    if settings is None:
+        return TipSetup(None, None, None)
+    digest = settings.digest_channel
+    slot = (settings.digest_weekday, settings.digest_hour, settings.digest_minute)
+    return TipSetup(settings.review_channel, digest, slot if digest else None)
+
+
+async def setup_review(
+    deps: Deps,
+    effects: TipEffects,
+    channels: TipChannels,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    *,
+    in_direct_message: bool = False,
+) -> ReviewChannelSet:
+    """`/tips setup review` typed in `channel_id` (admins): it becomes the review channel, its
+    members the reviewers. The same command twice (or 20× at once) announces it once."""
+    await require(deps, team_id, user_id, SETUP)
+    problem = await _usable(channels, team_id, channel_id, in_direct_message)
+    if problem is not None:
+        return ReviewChannelSet(channel_id, problem)
+    change = await use_review_channel(deps, effects, team_id, user_id, channel_id)
+    members = await channel_members(deps, team_id, channel_id)
+    if change.changed:
+        _then(deps, channels.review_announced(team_id, channel_id), "tips-review-announced")
+    people = max(0, len(members) - 1)  # not the bot
+    return ReviewChannelSet(channel_id, reviewers=people, changed=change.changed)
+
+
+async def setup_digest(
+    deps: Deps,
+    channels: TipChannels,
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    slot: tuple[int | None, int | None, int | None],
+    *,
+    in_direct_message: bool = False,
+) -> DigestSet:
+    """`/tips setup digest [day time]` typed in `channel_id` (admins): the weekly digest is
+    posted there (a part of `slot` that is None stays as it was). Announced once."""
+    await require(deps, team_id, user_id, SETUP)
+    problem = await _usable(channels, team_id, channel_id, in_direct_message)
+    if problem is not None:
+        return DigestSet(channel_id, problem)
+    change = await use_digest_channel(deps, team_id, user_id, channel_id, slot)
+    settings = change.settings
+    now_slot = (settings.digest_weekday, settings.digest_hour, settings.digest_minute)
+    next_at = tip_digest.next_slot(deps.now(), deps.settings.tz, *now_slot)
+    if change.changed:
+        announced = channels.digest_announced(team_id, channel_id, now_slot)
+        _then(deps, announced, "tips-digest-announced")
+    return DigestSet(channel_id, slot=now_slot, next_at=next_at, changed=change.changed)
+
+
+async def stop_digest(deps: Deps, team_id: str, user_id: str) -> None:
+    """`/tips setup digest off` (admins): no more weekly digests."""
+    await require(deps, team_id, user_id, SETUP)
+    await use_digest_channel(deps, team_id, user_id, None)

@@ -28,7 +28,16 @@ from bot.platform.slack_text import (
 from bot.platform.slack_values import object_or_empty, to_id, to_offset
 from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.models import Tip, TipSource, TipStatus
-from bot.tips.results import Outcome, Reviewed, TipList
+from bot.tips.results import (
+    ChannelProblem,
+    DigestSet,
+    Outcome,
+    ReviewChannelSet,
+    Reviewed,
+    TipForm,
+    TipList,
+    TipSetup,
+)
 from bot.tips.search import SearchResult
 from bot.tips.store import (
     CATEGORIES,
@@ -344,6 +353,23 @@ def tip_modal(
         "private_metadata": encode_metadata(metadata or {}),
         "blocks": blocks,
     }
+
+
+def tip_form_modal(t: Translator, form: TipForm) -> View:
+    """The tip form as `bot.tips.service.tip_form` prepared it, in the reader's language."""
+    typed = form.typed_library
+    return tip_modal(
+        t,
+        title=form.title,
+        description=form.description,
+        libraries=form.libraries,
+        library_id=form.library_id,
+        library_other=typed.display_name(t.locale) if typed is not None else None,
+        link=form.link,
+        language=t.locale,
+        source=form.source,
+        metadata={"s": form.source, "r": form.source_ref},
+    )
 
 
 def encode_metadata(data: Mapping[str, Any]) -> str:
@@ -902,7 +928,18 @@ def settings_text(
     )
 
 
-# Said when a channel cannot be used for `/tips setup` (raised as UserFacingError).
+def tips_settings_text(t: Translator, setup: TipSetup) -> str:
+    """`/tips setup` alone: the settings as they stand."""
+    slot = setup.digest_slot
+    return settings_text(
+        t,
+        review_channel=setup.review_channel,
+        digest_channel=setup.digest_channel,
+        digest_when=slot_text(t, *slot) if slot is not None else None,
+    )
+
+
+# Said when a channel cannot be used for `/tips setup`.
 SETUP_HERE = N_("Type this command in the channel you want to use, not here.")
 SETUP_INVITE = N_(
     "I can't see this channel. In a private channel, invite me first "
@@ -962,3 +999,29 @@ def digest_announcement(t: Translator, slot: tuple[int, int, int]) -> str:
         "Approved good-practice tips will be shared here {when}. Share your own with `/tips`!",
         when=slot_text(t, *slot),
     )
+
+
+_CHANNEL_PROBLEMS = {
+    ChannelProblem.NOT_HERE: SETUP_HERE,
+    ChannelProblem.INVITE: SETUP_INVITE,
+    ChannelProblem.ARCHIVED: SETUP_ARCHIVED,
+}
+
+
+def setup_problem(t: Translator, problem: ChannelProblem) -> str:
+    """Why the channel the setup command was typed in cannot be used."""
+    return t(_CHANNEL_PROBLEMS[problem])
+
+
+def review_setup_text(t: Translator, done: ReviewChannelSet) -> str:
+    """The answer to `/tips setup review`."""
+    if done.problem is not None:
+        return setup_problem(t, done.problem)
+    return review_channel_set(t, done.channel_id, done.reviewers)
+
+
+def digest_setup_text(t: Translator, done: DigestSet, tz: ZoneInfo) -> str:
+    """The answer to `/tips setup digest [day time]`."""
+    if done.problem is not None or done.next_at is None:
+        return setup_problem(t, done.problem or ChannelProblem.NOT_HERE)
+    return digest_set(t, done.channel_id, done.slot, t.day_time(done.next_at, tz))
