@@ -7,7 +7,8 @@ click or a form proves nothing: rights are read afresh), runs one transaction wi
 author's notice, the Homes) and returns a small result for `bot.tips.views` to render.
 
 Nothing here builds a message or knows Slack: `bot.tips.delivery.SlackTipEffects` is Slack's
-side of `TipEffects`.
+side of `TipEffects`. What the tips send (cards, notices, digests) is decided Slack-free in
+`bot.tips.cards` / `bot.tips.digests` and sent through the `bot.tips.effects.TipMessages` port.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ log = logging.getLogger(__name__)
 
 class TipEffects(Protocol):
     """What the chat surface does after a use case has stored its change. None of it may fail
-    the use case: a message that cannot go now is retried or logged by the surface."""
+    the use case: a message that cannot go now is retried or logged by the surface. The card
+    and author effects are `bot.tips.cards` over the surface's `bot.tips.effects.TipMessages`."""
 
     async def tip_shared(self, team_id: str, tip_id: int) -> None:
         """Thank the author and post the tip's review card."""
