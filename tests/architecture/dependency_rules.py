@@ -6,7 +6,9 @@ nothing) and reports, as sentences:
 * `bot.platform` importing a feature (`bot.coffee`, `bot.tips`, `bot.privacy`, `bot.home`,
   `bot.people`), `bot.migrations`, `handlers` or `jobs`;
 * a feature importing `handlers` or `jobs` (only the composition root, bot/__main__.py, may);
-* a service (`service.py` in a feature) importing a Slack library or the Slack adapter;
+* a service (`service.py` or `*_service.py` in a feature) or another module that must know no
+  surface (`SURFACE_FREE`: results, ports, what goes out and when) importing a Slack library,
+  the Slack adapter or a feature's Slack side (`slack_*.py`, `delivery.py` of tips);
 * a pure module (pure rules and views) importing anything that does I/O or calling `open`;
 * an import cycle among module-level imports (imports inside functions and under
   `TYPE_CHECKING` are deliberate ways to break one and are left out).
@@ -20,10 +22,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGES = ("bot", "handlers", "jobs")
-FEATURES = ("bot.coffee", "bot.tips", "bot.privacy", "bot.home", "bot.people")
+# bot.teams is a surface (the Teams package today), kept out of platform like a feature.
+FEATURES = ("bot.coffee", "bot.tips", "bot.privacy", "bot.home", "bot.people", "bot.teams")
 COMPOSITION_ROOT = "bot.__main__"
 SLACK_LIBRARIES = ("slack_sdk", "slack_bolt")
-SLACK_ADAPTER = ("bot.platform.slack_client", "bot.platform.server", "bot.platform.bolt_app")
+SLACK_ADAPTER = (
+    "bot.platform.slack_client",
+    "bot.platform.slack_chat",
+    "bot.platform.server",
+    "bot.platform.bolt_app",
+    "bot.platform.outbox",
+    "bot.tips.delivery",
+)
+#: Modules that know no chat surface besides the services: results, ports, and the feature code
+#: that decides what goes out and when (the surface's adapter sends it).
+SURFACE_FREE = (
+    "bot.coffee.admin_results",
+    "bot.people.service",
+    "bot.privacy.results",
+    "bot.tips.results",
+    "bot.tips.effects",
+    "bot.tips.cards",
+    "bot.tips.digests",
+    "bot.teams",
+)
 #: Modules that may do no I/O: pure rules and every view (data and a translator in, blocks out).
 PURE = (
     "bot.coffee.pairing",
@@ -37,6 +59,8 @@ PURE = (
     "bot.platform.acks",
     "bot.platform.slack_text",
     "bot.platform.slack_values",
+    "bot.teams.manifest",
+    "bot.teams.icons",
 )
 IO_MODULES = (
     "sqlalchemy",
@@ -127,6 +151,22 @@ def read_modules(root: Path) -> dict[str, Module]:
     return modules
 
 
+def knows_no_surface(m: Module) -> bool:
+    return (
+        m.path.name == "service.py"
+        or m.path.name.endswith("_service.py")
+        or within(m.name, SURFACE_FREE)
+    )
+
+
+def is_slack(name: str) -> bool:
+    """A Slack library, the Slack adapter, or a feature's Slack side (`bot.<feature>.slack_*`)."""
+    last = name.rsplit(".", 1)[-1]
+    return within(name, (*SLACK_LIBRARIES, *SLACK_ADAPTER)) or (
+        within(name, FEATURES) and last.startswith("slack")
+    )
+
+
 def violations(root: Path) -> list[str]:
     modules = read_modules(root)
     found: list[str] = []
@@ -147,7 +187,7 @@ def violations(root: Path) -> list[str]:
                 and within(name, ("handlers", "jobs"))
             ):
                 found.append(f"{m.name} imports {name}: only {COMPOSITION_ROOT} may")
-            if m.path.name == "service.py" and within(name, (*SLACK_LIBRARIES, *SLACK_ADAPTER)):
+            if knows_no_surface(m) and is_slack(name):
                 found.append(f"{m.name} (a service) imports {name}")
             if within(m.name, PURE) and within(name, IO_MODULES):
                 found.append(f"{m.name} (pure) imports {name}, which does I/O")

@@ -56,6 +56,18 @@ def test_a_planted_violation_in_a_copy_of_the_code_is_caught(tmp_path: Path) -> 
             "bot.tips.store (a feature) imports handlers.router",
         ),
         (
+            {"bot/coffee/admin_service.py": "from bot.coffee.slack_admin import SlackPrograms\n"},
+            "bot.coffee.admin_service (a service) imports bot.coffee.slack_admin",
+        ),
+        (
+            {"bot/tips/digests.py": "from bot.platform.outbox import call\n"},
+            "bot.tips.digests (a service) imports bot.platform.outbox",
+        ),
+        (
+            {"bot/teams/manifest.py": "import slack_bolt\n"},
+            "bot.teams.manifest (a service) imports slack_bolt",
+        ),
+        (
             {"bot/coffee/service.py": "from slack_sdk.web.async_client import AsyncWebClient\n"},
             "bot.coffee.service (a service) imports slack_sdk.web.async_client",
         ),
