@@ -40,10 +40,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import update
 
 from bot.coffee.effects import (
-    FAILED,
-    LATER,
-    RETRY,
-    SENT,
     Attempts,
     Claim,
     Delivered,
@@ -77,19 +73,6 @@ from bot.platform.deps import Deps
 from bot.platform.i18n import translator
 from bot.platform.outbox import PERMANENT_ERRORS
 from bot.platform.slack_client import once_client
-
-__all__ = [
-    "FAILED",
-    "LATER",
-    "RETRY",
-    "SENT",
-    "Ambiguous",
-    "InFlight",
-    "Permanent",
-    "SlackCoffeeEffects",
-    "Transient",
-    "Unreachable",
-]
 
 log = logging.getLogger(__name__)
 
