@@ -1,8 +1,11 @@
-"""Running a coffee round: claim → pair (stored) → one group DM and intro per group → note.
+"""Running a coffee round: claim → pair (stored) → one conversation and intro per group → note.
 
 Our tables are the truth. A round is claimed by inserting it (unique per program and period)
 together with its groups, before any message is sent; each intro is recorded as it goes out,
 so a restart (or the next scheduler tick) finishes a round without re-pairing or re-sending.
+
+What goes out goes through the coffee port (`bot.coffee.effects.CoffeeEffects`; Slack's adapter
+by default, `bot.coffee.surface`): nothing here knows the surface or renders a message.
 """
 
 from __future__ import annotations
