@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.coffee.models import CoffeeProgram
@@ -25,7 +23,6 @@ log = logging.getLogger(__name__)
 POOL_FRESHNESS = timedelta(hours=1)
 # With more stale people than this, one users.list sweep is cheaper than users.info each.
 USERS_LIST_THRESHOLD = 100
-_PAGE = 200
 _IN_CHUNK = 500
 
 
@@ -96,30 +93,23 @@ def _stale(member: Member | None, now: datetime, max_age: timedelta) -> bool:
 
 
 async def _sweep_users_list(deps: Deps, team_id: str, wanted: set[str], known: set[str]) -> None:
-    cursor: str | None = None
+    """One sweep over the workspace's people (users.list on Slack) instead of one look-up
+    each; what was read before a failure is kept, the rest stays as stored."""
     now = deps.now()
-    while True:
-        args: dict[str, Any] = {"limit": _PAGE, "include_locale": True}
-        if cursor:
-            args["cursor"] = cursor
-        try:
-            resp = await deps.client.users_list(**args)
-        except SlackApiError as e:
-            log.warning("users.list failed: %s; using stored data", e.response.get("error"))
-            return
-        users = [
-            u
-            for u in resp.get("members") or []
-            if u.get("id") in wanted and (u.get("id") in known or not u.get("deleted"))
-        ]
-        if users:
-            async with deps.db.begin() as session:
-                for user in users:
-                    member = await get_or_create_member(session, team_id, user["id"])
-                    apply_slack_profile(member, user, now)
-        cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            return
+    try:
+        async for page in deps.chat.people():
+            users = [
+                u
+                for u in page
+                if u.get("id") in wanted and (u.get("id") in known or not u.get("deleted"))
+            ]
+            if users:
+                async with deps.db.begin() as session:
+                    for user in users:
+                        member = await get_or_create_member(session, team_id, user["id"])
+                        apply_slack_profile(member, user, now)
+    except ChatError as e:
+        log.warning("users.list failed: %s; using stored data", e.code)
 
 
 async def gather_pool(deps: Deps, program: CoffeeProgram) -> list[PoolPerson]:

@@ -1,9 +1,14 @@
-"""Sending a message exactly once into a group's conversation, across crashes.
+"""Slack's side of the coffee port (`bot.coffee.effects.CoffeeEffects`): `SlackCoffeeEffects`.
 
-Before posting, the attempt is recorded; the message carries metadata naming the group. If the
-process dies between Slack accepting the message and our recording it, the next run finds the
-attempt, looks for the marked message in the conversation's recent history and records it
-instead of posting again.
+A group's conversation is its group DM (conversations.open); intros and follow-ups are posted
+into it exactly once across crashes, rendered by `bot.coffee.views`; the round's progress and
+summary go to the program channel, the admins' failure report and the welcome DM through the
+outbox (`bot.platform.outbox`, `pending_calls`) so Slack failing now loses nothing.
+
+Sending a group message exactly once: before posting, the attempt is recorded (by the feature,
+`Attempts.record`); the message carries metadata naming the group. If the process dies between
+Slack accepting the message and our recording it, the next run finds the attempt, looks for the
+marked message in the conversation's recent history and records it instead of posting again.
 
 A post can also land *late*: the bot was killed (or gave up waiting, after the client's HTTP
 timeout) while the request was still on its way, and Slack stores the message a moment later —
@@ -25,15 +30,47 @@ Every call here waits for its place in Slack's rate limits first (`deps.pacer`,
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import update
 
+from bot.coffee.effects import (
+    Attempts,
+    Claim,
+    Delivered,
+    InFlight,
+    MessageRef,
+    Permanent,
+    Transient,
+    Unreachable,
+)
+from bot.coffee.models import CoffeeGroup, CoffeeProgram
+from bot.coffee.round_store import SOLO, RoundSummary
+from bot.coffee.schedule import Slot
+from bot.coffee.views.messages import (
+    alone_blocks,
+    already_claimed_text,
+    followup_blocks,
+    gathering_text,
+    intro_blocks,
+    progress_text,
+    section,
+    summary_text,
+    welcome_blocks,
+    welcome_text,
+)
+from bot.coffee.views.progress import members_unreadable_text
+from bot.coffee.views.round_failures import FailedGroup, failure_report
+from bot.people.directory import translator_for, workspace_translator
+from bot.platform import outbox
+from bot.platform.db.models import PendingCall
 from bot.platform.deps import Deps
+from bot.platform.i18n import translator
 from bot.platform.outbox import PERMANENT_ERRORS
 from bot.platform.slack_client import once_client
 
@@ -43,23 +80,6 @@ INTRO = "fika_intro"
 FOLLOWUP = "fika_followup"
 # Errors where the people themselves are the problem (deactivated, or a bot).
 PERSON_ERRORS = frozenset({"user_disabled", "user_not_found", "users_not_found", "cannot_dm_bot"})
-
-SENT = "sent"
-FAILED = "failed"
-RETRY = "retry"
-LATER = "later"  # an earlier post may still land: this one waits, the others go on
-
-
-class Permanent(Exception):
-    """Slack refused for a reason retrying cannot fix."""
-
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-class Transient(Exception):
-    """Slack or the network failed for now; try again on a later pass."""
 
 
 class Ambiguous(Transient):
@@ -72,14 +92,6 @@ class Ambiguous(Transient):
     def __init__(self, message: str, *, answered: bool) -> None:
         super().__init__(message)
         self.answered = answered
-
-
-class InFlight(Transient):
-    """An earlier post may still land in the conversation: not posted again before `until`."""
-
-    def __init__(self, until: datetime) -> None:
-        super().__init__(f"an earlier post may still land until {until.isoformat()}")
-        self.until = until
 
 
 # Tries of one post within a pass when Slack's answers are ambiguous, and the pause before
@@ -119,7 +131,9 @@ async def guarded(request: Awaitable[Any]) -> dict[str, Any]:
         resp = await request
     except SlackApiError as exc:
         error = slack_error(exc)
-        if error in PERMANENT_ERRORS or error in PERSON_ERRORS:
+        if error in PERSON_ERRORS:
+            raise Unreachable(error) from exc
+        if error in PERMANENT_ERRORS:
             raise Permanent(error) from exc
         status = getattr(exc.response, "status_code", 200) or 200
         if status >= 500:
@@ -259,3 +273,222 @@ async def post_once(
             await record_attempt(deps.now())  # refused (or never sent): nothing can land later
             raise
     raise Transient("not posted")  # not reached
+
+
+async def send_pending(deps: Deps, pending_id: int) -> None:
+    """Send one queued call now. The retry job is kept off it meanwhile (its next attempt
+    moved out of reach), and told the outcome like `outbox.call` would."""
+    lease = deps.now() + outbox.MAX_BACKOFF
+    async with deps.db.begin() as session:
+        result = await session.execute(
+            update(PendingCall)
+            .where(
+                PendingCall.id == pending_id,
+                PendingCall.done_at.is_(None),
+                PendingCall.next_attempt_at <= deps.now(),
+            )
+            .values(next_attempt_at=lease)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return
+        row = await session.get(PendingCall, pending_id)
+        assert row is not None
+        method, args = row.method, dict(row.args)
+    values: dict[str, object]
+    try:
+        async with deps.pacer.slot(method, str(args.get("channel") or "") or None):
+            await deps.client.api_call(method, json=args)
+        values = {"done_at": deps.now(), "attempts": 1}
+    except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        error = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("%s to %s failed (%s); queued for retry", method, args.get("channel"), error)
+        values = {
+            "attempts": 1,
+            "last_error": error,
+            "next_attempt_at": deps.now() + outbox.backoff(1),
+            "gave_up": error in outbox.PERMANENT_ERRORS,
+        }
+    async with deps.db.begin() as session:
+        await session.execute(
+            update(PendingCall).where(PendingCall.id == pending_id).values(**values)
+        )
+
+
+class SlackCoffeeEffects:
+    """Slack's side of the coffee port (`bot.coffee.effects.CoffeeEffects`)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    # ------------------------------------------------------------ a group's conversation
+
+    async def open_group(self, user_ids: Sequence[str]) -> str:
+        return await open_conversation(self.deps, list(user_ids))
+
+    async def deliver_intro(
+        self, group: CoffeeGroup, conversation: str, program_channel: str, attempts: Attempts
+    ) -> Delivered:
+        if group.kind == SOLO:
+            text, blocks = alone_blocks(translator(group.members[0].locale), program_channel)
+        else:
+            text, blocks = intro_blocks(group)
+        ts, found = await deliver_marked(
+            self.deps,
+            conversation,
+            INTRO,
+            group.id,
+            attempted_at=attempts.attempted_at,
+            in_flight=attempts.in_flight_until,
+            record_attempt=attempts.record,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return Delivered(ts, found)
+
+    async def ask_followup(
+        self, group: CoffeeGroup, conversation: str, round_day: date, attempts: Attempts
+    ) -> Delivered:
+        text, blocks = followup_blocks(group, round_day)
+        ts, found = await deliver_marked(
+            self.deps,
+            conversation,
+            FOLLOWUP,
+            group.id,
+            attempted_at=attempts.attempted_at,
+            in_flight=attempts.in_flight_until,
+            record_attempt=attempts.record,
+            text=text,
+            blocks=blocks,
+        )
+        return Delivered(ts, found)
+
+    async def show_answer(
+        self, group: CoffeeGroup, conversation: str, message: str, round_day: date
+    ) -> None:
+        text, blocks = followup_blocks(group, round_day)
+        # Through the outbox: the group should see who answered even if Slack hiccups now.
+        await outbox.call(
+            self.deps,
+            group.team_id,
+            "chat.update",
+            channel=conversation,
+            ts=message,
+            text=text,
+            blocks=blocks,
+        )
+
+    # ------------------------------------------------------------ the program channel
+
+    async def round_started(self, team_id: str, channel_id: str) -> MessageRef | None:
+        text = gathering_text(await workspace_translator(self.deps, team_id))
+        try:
+            resp = await self.deps.client.chat_postMessage(
+                channel=channel_id, text=text, blocks=[section(text)]
+            )
+        except SlackApiError as exc:
+            log.warning("no progress message in %s: %s", channel_id, slack_error(exc))
+            return None
+        return MessageRef(channel=str(resp["channel"]), ts=str(resp["ts"]))
+
+    async def round_progress(
+        self, team_id: str, progress: MessageRef, done: int, total: int
+    ) -> None:
+        t = await workspace_translator(self.deps, team_id)
+        await self._update(progress, progress_text(t, done, total))
+
+    async def round_not_run(self, team_id: str, progress: MessageRef, error: str | None) -> None:
+        t = await workspace_translator(self.deps, team_id)
+        text = already_claimed_text(t) if error is None else members_unreadable_text(t, error)
+        await self._update(progress, text)
+
+    async def round_summary(
+        self, team_id: str, channel_id: str, progress: MessageRef | None, summary: RoundSummary
+    ) -> None:
+        text = summary_text(await workspace_translator(self.deps, team_id), summary)
+        if progress is not None:
+            try:
+                await self._edit(progress, text)
+                return
+            except (Permanent, Transient) as exc:
+                log.warning("summary not shown in the progress message: %s", exc)
+        await outbox.call(
+            self.deps,
+            team_id,
+            "chat.postMessage",
+            channel=channel_id,
+            text=text,
+            blocks=[section(text)],
+        )
+
+    async def _edit(self, progress: MessageRef, text: str) -> None:
+        await paced(
+            self.deps,
+            "chat.update",
+            lambda c: c.chat_update(
+                channel=progress.channel, ts=progress.ts, text=text, blocks=[section(text)]
+            ),
+        )
+
+    async def _update(self, progress: MessageRef, text: str) -> None:
+        try:
+            await self._edit(progress, text)
+        except (Permanent, Transient) as exc:
+            log.warning("progress message not updated: %s", exc)
+
+    async def report_failures(
+        self,
+        team_id: str,
+        program_channel: str,
+        admins: Sequence[str],
+        failed: Sequence[FailedGroup],
+        claim: Claim,
+    ) -> bool:
+        """The DMs are queued in `pending_calls` in the same transaction as `claim`, so neither
+        a second replica nor a restart sends them again and a crash right after cannot lose
+        them; they are then sent at once, like `outbox.call` would, and `jobs.retry_calls`
+        retries what Slack refused for now."""
+        deps = self.deps
+        messages: list[dict[str, object]] = []
+        for admin in admins:
+            try:
+                t = await translator_for(deps, team_id, admin)
+            except (aiohttp.ClientError, TimeoutError, OSError):
+                t = translator(deps.settings.default_locale)
+            text, blocks = failure_report(t, program_channel, failed)
+            messages.append({"channel": admin, "text": text, "blocks": blocks})
+        now = deps.now()
+        async with deps.db.begin() as session:
+            if not await claim(session):
+                return False
+            rows = [
+                PendingCall(
+                    team_id=team_id,
+                    method="chat.postMessage",
+                    args=args,
+                    attempts=0,
+                    next_attempt_at=now,
+                )
+                for args in messages
+            ]
+            session.add_all(rows)
+            await session.flush()
+            pending_ids = [row.id for row in rows]
+        for pending_id in pending_ids:
+            await send_pending(deps, pending_id)
+        return True
+
+    # ------------------------------------------------------------ people
+
+    async def welcome(self, program: CoffeeProgram, user_id: str, next_round: Slot | None) -> bool:
+        t = await translator_for(self.deps, program.team_id, user_id)
+        resp = await outbox.call(
+            self.deps,
+            program.team_id,
+            "chat.postMessage",
+            channel=user_id,
+            text=welcome_text(t, program),
+            blocks=welcome_blocks(t, program, next_round),
+        )
+        return resp is not None

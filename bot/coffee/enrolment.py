@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import update
 
 from bot.coffee.channel import is_channel_member
+from bot.coffee.effects import CoffeeEffects
 from bot.coffee.models import CoffeeParticipant, CoffeeProgram
 from bot.coffee.participants import (
     ACTIVE,
@@ -19,9 +20,8 @@ from bot.coffee.participants import (
 )
 from bot.coffee.programs import active_programs, next_round
 from bot.coffee.schedule import local_today
-from bot.coffee.views.messages import welcome_blocks, welcome_text, when
-from bot.people.directory import translator_for
-from bot.platform import outbox
+from bot.coffee.surface import coffee_effects
+from bot.coffee.views.messages import when
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
 from bot.platform.slack_text import channel_link
@@ -29,20 +29,14 @@ from bot.platform.slack_text import channel_link
 log = logging.getLogger(__name__)
 
 
-async def send_welcome(deps: Deps, program: CoffeeProgram, user_id: str) -> None:
-    """The welcome DM, in the person's language (kept for retry if Slack fails now)."""
-    t = await translator_for(deps, program.team_id, user_id)
+async def send_welcome(
+    deps: Deps, program: CoffeeProgram, user_id: str, effects: CoffeeEffects | None = None
+) -> None:
+    """The welcome DM, in the person's language (kept for retry if it cannot go now); the
+    person counts as welcomed once it went out."""
     async with deps.db() as session:
         nxt = await next_round(session, program, deps.now())
-    resp = await outbox.call(
-        deps,
-        program.team_id,
-        "chat.postMessage",
-        channel=user_id,
-        text=welcome_text(t, program),
-        blocks=welcome_blocks(t, program, nxt),
-    )
-    if resp is not None:
+    if await coffee_effects(deps, effects).welcome(program, user_id, nxt):
         async with deps.db.begin() as session:
             await session.execute(
                 update(CoffeeParticipant)

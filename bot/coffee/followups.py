@@ -8,21 +8,20 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.coffee import round_store as rounds_db
-from bot.coffee.delivery import (
+from bot.coffee.effects import (
     FAILED,
-    FOLLOWUP,
     LATER,
     RETRY,
     SENT,
+    Attempts,
+    CoffeeEffects,
     InFlight,
     Permanent,
     Transient,
-    deliver_marked,
 )
 from bot.coffee.locks import exclusive
 from bot.coffee.models import CoffeeGroup, CoffeeProgram
-from bot.coffee.views.messages import followup_blocks
-from bot.platform import outbox
+from bot.coffee.surface import coffee_effects
 from bot.platform.dates import local
 from bot.platform.deps import Deps
 
@@ -40,21 +39,25 @@ async def _round_day(deps: Deps, group: CoffeeGroup) -> date:
     return local(round_.scheduled_for, tz).date()
 
 
-async def send_due_followups(deps: Deps, limit: int = 200) -> int:
+async def send_due_followups(
+    deps: Deps, limit: int = 200, effects: CoffeeEffects | None = None
+) -> int:
     """Ask every group whose intro went out FOLLOWUP_DAYS ago; returns how many were asked."""
+    out = coffee_effects(deps, effects)
     after = timedelta(days=deps.settings.followup_days)
     async with deps.db() as session:
         due = await rounds_db.followups_due(session, deps.now(), after, limit)
     sent = 0
     for group_id in due:
-        outcome = await send_followup(deps, group_id)
+        outcome = await send_followup(deps, group_id, out)
         if outcome == RETRY:
             break
         sent += outcome == SENT
     return sent
 
 
-async def send_followup(deps: Deps, group_id: int) -> str:
+async def send_followup(deps: Deps, group_id: int, effects: CoffeeEffects | None = None) -> str:
+    out = coffee_effects(deps, effects)
     async with exclusive(deps, "followup", group_id) as mine:
         if not mine:
             return SKIPPED
@@ -62,24 +65,17 @@ async def send_followup(deps: Deps, group_id: int) -> str:
             group = await rounds_db.get_group(session, group_id)
         if group is None or group.followup_sent_at is not None or group.conversation_id is None:
             return SKIPPED
+
+        async def record_attempt(until: datetime) -> None:
+            async with deps.db.begin() as session:
+                await rounds_db.mark_followup_attempt(session, group_id, deps.now(), until)
+
+        attempts = Attempts(
+            group.followup_attempted_at, group.followup_in_flight_until, record_attempt
+        )
         try:
-            text, blocks = followup_blocks(group, await _round_day(deps, group))
-            conversation = group.conversation_id
-
-            async def record_attempt(until: datetime) -> None:
-                async with deps.db.begin() as session:
-                    await rounds_db.mark_followup_attempt(session, group_id, deps.now(), until)
-
-            ts, _ = await deliver_marked(
-                deps,
-                conversation,
-                FOLLOWUP,
-                group.id,
-                attempted_at=group.followup_attempted_at,
-                in_flight=group.followup_in_flight_until,
-                record_attempt=record_attempt,
-                text=text,
-                blocks=blocks,
+            delivered = await out.ask_followup(
+                group, group.conversation_id, await _round_day(deps, group), attempts
             )
         except InFlight as exc:
             log.info("follow-up of group %s waits: %s", group.id, exc)
@@ -93,7 +89,7 @@ async def send_followup(deps: Deps, group_id: int) -> str:
                 await rounds_db.mark_followup_failed(session, group.id, exc.error)
             return FAILED
         async with deps.db.begin() as session:
-            await rounds_db.mark_followup_sent(session, group.id, ts, deps.now())
+            await rounds_db.mark_followup_sent(session, group.id, delivered.message, deps.now())
         return SENT
 
 
@@ -121,6 +117,7 @@ async def answer(
     tip_wish: bool = False,
     channel_id: str | None = None,
     message_ts: str | None = None,
+    effects: CoffeeEffects | None = None,
 ) -> AnswerResult:
     """Record a click on the follow-up; the first answer of a group counts. The message is
     updated to show who answered (every click re-renders it from the stored state)."""
@@ -140,9 +137,6 @@ async def answer(
     channel = group.conversation_id or channel_id
     ts = group.followup_ts or message_ts
     if channel and ts:
-        text, blocks = followup_blocks(group, await _round_day(deps, group))
-        # Through the outbox: the group should see who answered even if Slack hiccups now.
-        await outbox.call(
-            deps, group.team_id, "chat.update", channel=channel, ts=ts, text=text, blocks=blocks
-        )
+        out = coffee_effects(deps, effects)
+        await out.show_answer(group, channel, ts, await _round_day(deps, group))
     return AnswerResult("won" if won else "lost", group)

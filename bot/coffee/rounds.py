@@ -1,8 +1,11 @@
-"""Running a coffee round: claim → pair (stored) → one group DM and intro per group → note.
+"""Running a coffee round: claim → pair (stored) → one conversation and intro per group → note.
 
 Our tables are the truth. A round is claimed by inserting it (unique per program and period)
 together with its groups, before any message is sent; each intro is recorded as it goes out,
 so a restart (or the next scheduler tick) finishes a round without re-pairing or re-sending.
+
+What goes out goes through the coffee port (`bot.coffee.effects.CoffeeEffects`; Slack's adapter
+by default, `bot.coffee.surface`): nothing here knows the surface or renders a message.
 """
 
 from __future__ import annotations
@@ -10,52 +13,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coffee import round_store as rounds_db
 from bot.coffee.channel import gather_pool
-from bot.coffee.delivery import (
+from bot.coffee.effects import (
     FAILED,
-    INTRO,
     LATER,
-    PERSON_ERRORS,
     RETRY,
     SENT,
+    Attempts,
+    CoffeeEffects,
     InFlight,
+    MessageRef,
     Permanent,
     Transient,
-    deliver_marked,
-    open_conversation,
-    paced,
-    slack_error,
+    Unreachable,
 )
 from bot.coffee.locks import exclusive
 from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
 from bot.coffee.participants import end_finished_pauses, is_human
 from bot.coffee.programs import active_programs, done_periods, schedule_of
-from bot.coffee.round_store import GROUP, SOLO, PoolPerson, create_round
+from bot.coffee.round_store import GROUP, PoolPerson, create_round
 from bot.coffee.schedule import current_slot, due_slot, local_today
-from bot.coffee.views.messages import (
-    alone_blocks,
-    already_claimed_text,
-    gathering_text,
-    intro_blocks,
-    progress_text,
-    section,
-    summary_text,
-)
-from bot.coffee.views.round_failures import FailedGroup, failure_report
-from bot.people.directory import ensure_member, translator_for, workspace_translator
-from bot.platform import outbox
-from bot.platform.db.models import PendingCall
+from bot.coffee.surface import coffee_effects
+from bot.coffee.views.round_failures import FailedGroup
+from bot.people.directory import ensure_member
+from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
-from bot.platform.i18n import translator
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +51,12 @@ MANUAL = "manual"
 SCHEDULED = "schedule"
 # A progress message is updated at most this many times per round (chat.update is Tier 3).
 PROGRESS_UPDATES = 20
-# Group DMs opened ahead of the intro being posted (see _open_ahead).
+# Group conversations opened ahead of the intro being sent (see _open_ahead).
 OPEN_AHEAD = 8
-# A group whose DM is open (or failed to open, and how), or None: no more groups.
+# A group whose conversation is open (or failed to open, and how), or None: no more groups.
 Opened = tuple[CoffeeGroup, Permanent | Transient | None] | None
-
-
-@dataclass(frozen=True)
-class Progress:
-    channel: str
-    ts: str
+# The round's progress note in the program channel.
+Progress = MessageRef
 
 
 async def _load(deps: Deps, round_id: int) -> tuple[CoffeeRound, CoffeeProgram] | None:
@@ -125,58 +109,44 @@ async def claim_round(
     return round_id
 
 
-async def run_scheduled_round(deps: Deps, program_id: int, period: str) -> int | None:
+async def run_scheduled_round(
+    deps: Deps, program_id: int, period: str, effects: CoffeeEffects | None = None
+) -> int | None:
     async with deps.db() as session:
         program = await session.get(CoffeeProgram, program_id)
     if program is None or not program.active:
         return None
     try:
         pool = await gather_pool(deps, program)
-    except SlackApiError as exc:
+    except ChatError as exc:
         log.warning(
-            "cannot read members of %s for round %s: %s",
-            program.channel_id,
-            period,
-            slack_error(exc),
+            "cannot read members of %s for round %s: %s", program.channel_id, period, exc.code
         )
         return None
     round_id = await claim_round(
         deps, program, pool, period=period, trigger=SCHEDULED, scheduled_for_now=False
     )
     if round_id is not None:
-        await deliver_round(deps, round_id)
+        await deliver_round(deps, round_id, effects)
     return round_id
 
 
-async def pair_now(deps: Deps, program_id: int, admin_user_id: str) -> int | None:
+async def pair_now(
+    deps: Deps, program_id: int, admin_user_id: str, effects: CoffeeEffects | None = None
+) -> int | None:
     """`/fika pair-now`: a round at once, with a progress message in the channel."""
+    out = coffee_effects(deps, effects)
     async with deps.db() as session:
         program = await session.get(CoffeeProgram, program_id)
     if program is None:
         return None
-    t = await workspace_translator(deps, program.team_id)
-    text = gathering_text(t)
-    progress: Progress | None = None
-    try:
-        resp = await deps.client.chat_postMessage(
-            channel=program.channel_id, text=text, blocks=[section(text)]
-        )
-        progress = Progress(channel=str(resp["channel"]), ts=str(resp["ts"]))
-    except SlackApiError as exc:
-        log.warning("no progress message in %s: %s", program.channel_id, slack_error(exc))
+    progress = await out.round_started(program.team_id, program.channel_id)
     try:
         pool = await gather_pool(deps, program)
-    except SlackApiError as exc:
-        log.warning("cannot read members of %s: %s", program.channel_id, slack_error(exc))
+    except ChatError as exc:
+        log.warning("cannot read members of %s: %s", program.channel_id, exc.code)
         if progress is not None:
-            await _update(
-                deps,
-                progress,
-                t(
-                    "I could not read who is in this channel ({error}), so there was no round.",
-                    error=slack_error(exc),
-                ),
-            )
+            await out.round_not_run(program.team_id, progress, exc.code)
         return None
     period = current_slot(schedule_of(program), deps.now()).period
     round_id = await claim_round(
@@ -191,31 +161,25 @@ async def pair_now(deps: Deps, program_id: int, admin_user_id: str) -> int | Non
     )
     if round_id is None:
         if progress is not None:
-            await _update(deps, progress, already_claimed_text(t))
+            await out.round_not_run(program.team_id, progress, None)
         return None
-    await deliver_round(deps, round_id)
+    await deliver_round(deps, round_id, out)
     return round_id
 
 
-async def _update(deps: Deps, progress: Progress, text: str) -> None:
-    try:
-        await paced(
-            deps,
-            "chat.update",
-            lambda c: c.chat_update(
-                channel=progress.channel, ts=progress.ts, text=text, blocks=[section(text)]
-            ),
-        )
-    except (Permanent, Transient) as exc:
-        log.warning("progress message not updated: %s", exc)
+def _progress_of(round_: CoffeeRound) -> MessageRef | None:
+    if round_.progress_channel and round_.progress_ts:
+        return MessageRef(round_.progress_channel, round_.progress_ts)
+    return None
 
 
-async def deliver_round(deps: Deps, round_id: int) -> None:
+async def deliver_round(deps: Deps, round_id: int, effects: CoffeeEffects | None = None) -> None:
     """Send every intro of the round that has not gone out yet; finish and announce it.
 
     Safe to call any time from anywhere: one worker per round at a time, and what was sent is
-    never sent again. A Slack failure worth retrying stops here; the next tick resumes.
+    never sent again. A failure worth retrying stops here; the next tick resumes.
     """
+    out = coffee_effects(deps, effects)
     async with exclusive(deps, "round", round_id) as mine:
         if not mine:
             return
@@ -224,8 +188,8 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
             return
         round_, program = loaded
         if round_.status == rounds_db.DONE:
-            await _announce(deps, round_id)
-            await _report_failures(deps, round_id)
+            await _announce(deps, round_id, out)
+            await _report_failures(deps, round_id, out)
             return
         async with deps.db() as session:
             groups = await rounds_db.round_groups(session, round_id)
@@ -234,22 +198,17 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
             1 for g in groups if g.kind == GROUP and (g.intro_sent_at or g.failed_at) is not None
         )
         step = max(1, -(-total // PROGRESS_UPDATES))
-        progress = (
-            Progress(round_.progress_channel, round_.progress_ts)
-            if round_.progress_channel and round_.progress_ts
-            else None
-        )
-        t = await workspace_translator(deps, program.team_id) if progress else None
+        progress = _progress_of(round_)
         todo = [g for g in groups if g.intro_sent_at is None and g.failed_at is None]
         opened: asyncio.Queue[Opened] = asyncio.Queue(maxsize=OPEN_AHEAD)
-        opener = asyncio.create_task(_open_ahead(deps, todo, opened))
+        opener = asyncio.create_task(_open_ahead(deps, out, todo, opened))
         try:
             while (item := await opened.get()) is not None:
                 group, open_error = item
-                outcome = await _deliver_intro(deps, program, group, open_error)
+                outcome = await _deliver_intro(deps, out, program, group, open_error)
                 if outcome == RETRY:
                     log.info(
-                        "round %s paused after a Slack failure; resuming on the next tick",
+                        "round %s paused after a delivery failure; resuming on the next tick",
                         round_id,
                     )
                     return
@@ -257,8 +216,8 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
                     continue  # the round finishes on a later tick
                 if group.kind == GROUP:
                     done += 1
-                    if progress and t and done < total and done % step == 0:
-                        await _update(deps, progress, progress_text(t, done, total))
+                    if progress and done < total and done % step == 0:
+                        await out.round_progress(program.team_id, progress, done, total)
         finally:
             opener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -266,23 +225,26 @@ async def deliver_round(deps: Deps, round_id: int) -> None:
         async with deps.db.begin() as session:
             finished = await rounds_db.finish_if_complete(session, round_id, deps.now())
         if finished:
-            await _announce(deps, round_id)
-            await _report_failures(deps, round_id)
+            await _announce(deps, round_id, out)
+            await _report_failures(deps, round_id, out)
 
 
-async def _open_ahead(deps: Deps, groups: list[CoffeeGroup], opened: asyncio.Queue[Opened]) -> None:
-    """Open the groups' DMs a few groups ahead of their intros, then put None.
+async def _open_ahead(
+    deps: Deps, out: CoffeeEffects, groups: list[CoffeeGroup], opened: asyncio.Queue[Opened]
+) -> None:
+    """Open the groups' conversations a few groups ahead of their intros, then put None.
 
-    conversations.open and chat.postMessage have limits of their own, so the next DM is
-    opened while an intro waits for its turn or is posted. A group whose DM did not open is
-    passed on with the failure, which `_deliver_intro` handles as before; after a failure worth
-    retrying nothing more is opened (the round pauses there).
+    Opening and posting have limits of their own (Slack: conversations.open and
+    chat.postMessage), so the next conversation is opened while an intro waits for its turn or
+    is sent. A group whose conversation did not open is passed on with the failure, which
+    `_deliver_intro` handles as before; after a failure worth retrying nothing more is opened
+    (the round pauses there).
     """
     try:
         for group in groups:
             if group.conversation_id is None:
                 try:
-                    conversation = await open_conversation(deps, [m.user_id for m in group.members])
+                    conversation = await out.open_group([m.user_id for m in group.members])
                 except (Permanent, Transient) as exc:
                     await opened.put((group, exc))
                     if isinstance(exc, Transient):
@@ -293,23 +255,24 @@ async def _open_ahead(deps: Deps, groups: list[CoffeeGroup], opened: asyncio.Que
                 group.conversation_id = conversation
             await opened.put((group, None))
     except Exception:
-        log.exception("opening group DMs failed; the round resumes on the next tick")
+        log.exception("opening group conversations failed; the round resumes on the next tick")
     await opened.put(None)
 
 
 async def _deliver_intro(
     deps: Deps,
+    out: CoffeeEffects,
     program: CoffeeProgram,
     group: CoffeeGroup,
     open_error: Permanent | Transient | None = None,
 ) -> str:
-    """Open the group's DM and post its intro once. SENT, FAILED (for good), RETRY, or LATER
-    (an earlier attempt may still land).
+    """Open the group's conversation and send its intro once. SENT, FAILED (for good), RETRY,
+    or LATER (an earlier attempt may still land).
 
-    `open_error`: opening the DM (ahead, by `_open_ahead`) failed so.
+    `open_error`: opening the conversation (ahead, by `_open_ahead`) failed so.
     """
     try:
-        return await _try_intro(deps, program, group, drop_allowed=True, open_error=open_error)
+        return await _try_intro(deps, out, program, group, drop_allowed=True, open_error=open_error)
     except InFlight as exc:
         log.info("intro of group %s waits: %s", group.id, exc)
         return LATER
@@ -325,60 +288,44 @@ async def _deliver_intro(
 
 async def _try_intro(
     deps: Deps,
+    out: CoffeeEffects,
     program: CoffeeProgram,
     group: CoffeeGroup,
     drop_allowed: bool,
     open_error: Permanent | Transient | None = None,
 ) -> str:
-    user_ids = [m.user_id for m in group.members]
     conversation = group.conversation_id
     if conversation is None:
         try:
             if open_error is not None:
                 raise open_error
-            conversation = await open_conversation(deps, user_ids)
-        except Permanent as exc:
-            if exc.error in PERSON_ERRORS and group.kind == GROUP and drop_allowed:
+            conversation = await out.open_group([m.user_id for m in group.members])
+        except Unreachable:
+            if group.kind == GROUP and drop_allowed:
                 smaller = await _without_unreachable(deps, program, group)
                 if smaller is not None:
-                    return await _try_intro(deps, program, smaller, drop_allowed=False)
+                    return await _try_intro(deps, out, program, smaller, drop_allowed=False)
             raise
         async with deps.db.begin() as session:
             await rounds_db.set_conversation(session, group.id, conversation)
-    if group.kind == SOLO:
-        member = group.members[0]
-        text, blocks = alone_blocks(translator(member.locale), program.channel_id)
-    else:
-        text, blocks = intro_blocks(group)
 
     async def record_attempt(until: datetime) -> None:
         async with deps.db.begin() as session:
             await rounds_db.mark_intro_attempt(session, group.id, deps.now(), until)
 
-    ts, found = await deliver_marked(
-        deps,
-        conversation,
-        INTRO,
-        group.id,
-        attempted_at=group.intro_attempted_at,
-        in_flight=group.intro_in_flight_until,
-        record_attempt=record_attempt,
-        text=text,
-        blocks=blocks,
-        unfurl_links=False,
-        unfurl_media=False,
-    )
-    if found:
-        log.info("intro of group %s was already delivered (%s); recorded", group.id, ts)
+    attempts = Attempts(group.intro_attempted_at, group.intro_in_flight_until, record_attempt)
+    delivered = await out.deliver_intro(group, conversation, program.channel_id, attempts)
+    if delivered.found:
+        log.info("intro of group %s was already delivered (%s); recorded", group.id, delivered)
     async with deps.db.begin() as session:
-        await rounds_db.mark_intro_sent(session, group.id, ts, deps.now())
+        await rounds_db.mark_intro_sent(session, group.id, delivered.message, deps.now())
     return SENT
 
 
 async def _without_unreachable(
     deps: Deps, program: CoffeeProgram, group: CoffeeGroup
 ) -> CoffeeGroup | None:
-    """The group without members Slack says are gone, if two or more remain."""
+    """The group without members the surface says are gone, if two or more remain."""
     gone: set[str] = set()
     for member in group.members:
         fresh = await ensure_member(deps, program.team_id, member.user_id, force=True)
@@ -394,7 +341,7 @@ async def _without_unreachable(
         return await rounds_db.get_group(session, group.id)
 
 
-async def _announce(deps: Deps, round_id: int) -> None:
+async def _announce(deps: Deps, round_id: int, out: CoffeeEffects) -> None:
     """The round's channel note, once: the progress message becomes the summary, or a post."""
     async with deps.db.begin() as session:
         if not await rounds_db.claim_announcement(session, round_id, deps.now()):
@@ -405,29 +352,10 @@ async def _announce(deps: Deps, round_id: int) -> None:
     round_, program = loaded
     async with deps.db() as session:
         summary = rounds_db.summarize(await rounds_db.round_groups(session, round_id))
-    t = await workspace_translator(deps, program.team_id)
-    text = summary_text(t, summary)
-    if round_.progress_channel and round_.progress_ts:
-        channel, ts = round_.progress_channel, round_.progress_ts
-        try:
-            await paced(
-                deps,
-                "chat.update",
-                lambda c: c.chat_update(channel=channel, ts=ts, text=text, blocks=[section(text)]),
-            )
-            return
-        except (Permanent, Transient) as exc:
-            log.warning("summary not shown in the progress message: %s", exc)
-    elif summary.people == 0 and summary.alone == 0:
+    progress = _progress_of(round_)
+    if progress is None and summary.people == 0 and summary.alone == 0:
         return  # nobody took part in a scheduled round: nothing worth a channel message
-    await outbox.call(
-        deps,
-        program.team_id,
-        "chat.postMessage",
-        channel=program.channel_id,
-        text=text,
-        blocks=[section(text)],
-    )
+    await out.round_summary(program.team_id, program.channel_id, progress, summary)
 
 
 def _admins(deps: Deps, round_: CoffeeRound) -> list[str]:
@@ -438,14 +366,11 @@ def _admins(deps: Deps, round_: CoffeeRound) -> list[str]:
     return sorted(admins)
 
 
-async def _report_failures(deps: Deps, round_id: int) -> None:
-    """Once per round, if any intro failed for good: one DM to each admin, in their language.
-
-    The DMs are queued in `pending_calls` in the same transaction that records the report
-    (`failures_reported_at`), so neither a second replica nor a restart sends them again and a
-    crash right after cannot lose them; they are then sent at once, like `outbox.call` would,
-    and `jobs.retry_calls` retries what Slack refused for now.
-    """
+async def _report_failures(deps: Deps, round_id: int, effects: CoffeeEffects | None = None) -> None:
+    """Once per round, if any intro failed for good: one message to each admin, in their
+    language (`CoffeeEffects.report_failures`, claimed with `failures_reported_at` in the
+    transaction that keeps the messages, so neither a second replica nor a restart sends them
+    again and a crash right after cannot lose them)."""
     loaded = await _load(deps, round_id)
     if loaded is None:
         return
@@ -459,87 +384,33 @@ async def _report_failures(deps: Deps, round_id: int) -> None:
         for g in groups
         if g.failed_at is not None
     ]
-    admins = _admins(deps, round_)
-    messages: list[dict[str, object]] = []
-    if failed:
-        for admin in admins:
-            try:
-                t = await translator_for(deps, program.team_id, admin)
-            except (aiohttp.ClientError, TimeoutError, OSError):
-                t = translator(deps.settings.default_locale)
-            text, blocks = failure_report(t, program.channel_id, failed)
-            messages.append({"channel": admin, "text": text, "blocks": blocks})
     now = deps.now()
-    async with deps.db.begin() as session:
-        if not await rounds_db.claim_failure_report(session, round_id, now):
-            return
-        rows = [
-            PendingCall(
-                team_id=program.team_id,
-                method="chat.postMessage",
-                args=args,
-                attempts=0,
-                next_attempt_at=now,
-            )
-            for args in messages
-        ]
-        session.add_all(rows)
-        await session.flush()
-        pending_ids = [row.id for row in rows]
-    if failed:
+
+    async def claim(session: AsyncSession) -> bool:
+        return await rounds_db.claim_failure_report(session, round_id, now)
+
+    if not failed:
+        async with deps.db.begin() as session:
+            await claim(session)
+        return
+    out = coffee_effects(deps, effects)
+    told = await out.report_failures(
+        program.team_id, program.channel_id, _admins(deps, round_), failed, claim
+    )
+    if told:
         log.info("round %s: %s intro(s) failed for good; admins told", round_id, len(failed))
-    for pending_id in pending_ids:
-        await _send_pending(deps, pending_id)
 
 
-async def _send_pending(deps: Deps, pending_id: int) -> None:
-    """Send one queued call now. The retry job is kept off it meanwhile (its next attempt
-    moved out of reach), and told the outcome like `outbox.call` would."""
-    lease = deps.now() + outbox.MAX_BACKOFF
-    async with deps.db.begin() as session:
-        result = await session.execute(
-            update(PendingCall)
-            .where(
-                PendingCall.id == pending_id,
-                PendingCall.done_at.is_(None),
-                PendingCall.next_attempt_at <= deps.now(),
-            )
-            .values(next_attempt_at=lease)
-        )
-        if int(getattr(result, "rowcount", 0) or 0) != 1:
-            return
-        row = await session.get(PendingCall, pending_id)
-        assert row is not None
-        method, args = row.method, dict(row.args)
-    values: dict[str, object]
-    try:
-        async with deps.pacer.slot(method, str(args.get("channel") or "") or None):
-            await deps.client.api_call(method, json=args)
-        values = {"done_at": deps.now(), "attempts": 1}
-    except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-        error = slack_error(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
-        log.warning("%s to %s failed (%s); queued for retry", method, args.get("channel"), error)
-        values = {
-            "attempts": 1,
-            "last_error": error,
-            "next_attempt_at": deps.now() + outbox.backoff(1),
-            "gave_up": error in outbox.PERMANENT_ERRORS,
-        }
-    async with deps.db.begin() as session:
-        await session.execute(
-            update(PendingCall).where(PendingCall.id == pending_id).values(**values)
-        )
-
-
-async def run_due(deps: Deps) -> None:
+async def run_due(deps: Deps, effects: CoffeeEffects | None = None) -> None:
     """The scheduler's tick: finish rounds in progress, then start the rounds that are due."""
+    out = coffee_effects(deps, effects)
     now = deps.now()
     async with deps.db.begin() as session:
         await end_finished_pauses(session, local_today(now, deps.settings.timezone), now)
     async with deps.db() as session:
         in_progress = await rounds_db.rounds_in_progress(session)
     for round_id in in_progress:
-        await deliver_round(deps, round_id)
+        await deliver_round(deps, round_id, out)
     due: list[tuple[int, str]] = []
     async with deps.db() as session:
         for program in await active_programs(session):
@@ -552,4 +423,4 @@ async def run_due(deps: Deps) -> None:
             if slot is not None:
                 due.append((program.id, slot.period))
     for program_id, period in due:
-        await run_scheduled_round(deps, program_id, period)
+        await run_scheduled_round(deps, program_id, period, out)

@@ -3,6 +3,7 @@ in Slack's rate limits (`deps.pacer`), Slack's errors as `ChatError`."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,25 @@ class SlackChat:
         except SlackApiError as exc:
             raise SlackChatError(exc) from exc
         return dict(resp["user"])
+
+    async def people(self) -> AsyncIterator[list[dict[str, Any]]]:
+        cursor: str | None = None
+        read = 0
+        while read < MAX_MEMBERS:
+            args: dict[str, Any] = {"limit": _PAGE, "include_locale": True}
+            if cursor:
+                args["cursor"] = cursor
+            try:
+                async with self.pacer.slot("users.list"):
+                    resp = await self.client.users_list(**args)
+            except SlackApiError as exc:
+                raise SlackChatError(exc) from exc
+            page = [dict(u) for u in resp.get("members") or []]
+            read += len(page)
+            yield page
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return
 
     async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         try:
