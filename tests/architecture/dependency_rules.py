@@ -25,7 +25,8 @@ PACKAGES = ("bot", "handlers", "jobs")
 # bot.teams is a surface (the Teams package today), kept out of platform like a feature.
 FEATURES = ("bot.coffee", "bot.tips", "bot.privacy", "bot.home", "bot.people", "bot.teams")
 COMPOSITION_ROOT = "bot.__main__"
-SLACK_LIBRARIES = ("slack_sdk", "slack_bolt")
+# aiohttp: the transport whose errors a surface adapter turns into the feature's own.
+SLACK_LIBRARIES = ("slack_sdk", "slack_bolt", "aiohttp")
 SLACK_ADAPTER = (
     "bot.platform.slack_client",
     "bot.platform.slack_chat",
@@ -33,10 +34,15 @@ SLACK_ADAPTER = (
     "bot.platform.bolt_app",
     "bot.platform.outbox",
     "bot.tips.delivery",
+    "bot.coffee.delivery",
 )
 #: Modules that know no chat surface besides the services: results, ports, and the feature code
 #: that decides what goes out and when (the surface's adapter sends it).
 SURFACE_FREE = (
+    "bot.coffee.effects",
+    "bot.coffee.rounds",
+    "bot.coffee.followups",
+    "bot.coffee.channel",
     "bot.coffee.admin_results",
     "bot.people.service",
     "bot.privacy.results",
