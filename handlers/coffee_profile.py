@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -10,14 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.coffee import service
 from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
-from bot.coffee.participants import check_pause_date
 from bot.coffee.schedule import local_today
 from bot.coffee.views.answers import pause_form_notice, refusal_text
 from bot.coffee.views.messages import profile_saved_text
 from bot.coffee.views.modals import AUTO_LOCALE, library_option, pause_modal, profile_modal
 from bot.home.slack_side import refresh_home
-from bot.people.libraries import curated_libraries, search
-from bot.people.members import get_or_create_member
 from bot.platform import outbox, trigger
 from bot.platform.deps import Deps
 from bot.platform.errors import UserFacingError
@@ -32,11 +29,10 @@ PAUSE_SUGGESTED = timedelta(weeks=2)
 async def open_profile_modal(
     deps: Deps, client: AsyncWebClient, t: Translator, team_id: str, user_id: str, trigger_id: str
 ) -> None:
-    async with deps.db() as session:
-        libraries = await curated_libraries(session, team_id)
-        member = await get_or_create_member(session, team_id, user_id)
-        view = profile_modal(t, libraries, member.library, member.languages, member.locale_pref)
-    await trigger.open_modal(client, t, trigger_id, view, user_id=user_id)
+    """The profile form (`/fika profile`, the welcome DM's and the Home's button)."""
+    form = await service.profile_form(deps, team_id, user_id)
+    shown = profile_modal(t, form.libraries, form.library, form.languages, form.locale_pref)
+    await trigger.open_modal(client, t, trigger_id, shown, user_id=user_id)
 
 
 async def open_pause_modal(
@@ -57,9 +53,8 @@ def _state(view: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any
     return dict((values.get(block_id) or {}).get(action_id) or {})
 
 
-_PROFILE_FIELDS: dict[
-    str, str
-] = {  # the form's blocks, by the fields of service.save_profile's problems
+# The form's blocks, by the fields that service.save_profile's problems name.
+_PROFILE_FIELDS: dict[str, str] = {
     service.LIBRARY: CoffeeBlock.PROFILE_LIBRARY,
     service.LIBRARY_TYPED: CoffeeBlock.PROFILE_LIBRARY_TYPED,
     service.LANGUAGES: CoffeeBlock.PROFILE_LANGUAGES,
@@ -104,26 +99,17 @@ async def library_options(
     ack: AsyncAck, body: dict[str, Any], payload: dict[str, Any], deps: Deps, t: Translator
 ) -> None:
     team_id, _ = actor(body)
-    query = str(payload.get("value") or "")
-    async with deps.db() as session:
-        libraries = await curated_libraries(session, team_id)
-    await ack(options=[library_option(lib, t.locale) for lib in search(libraries, query)])
+    libraries = await service.library_choices(deps, team_id, str(payload.get("value") or ""))
+    await ack(options=[library_option(lib, t.locale) for lib in libraries])
 
 
 async def pause_submitted(
     ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], deps: Deps, t: Translator
 ) -> None:
     team_id, user_id = actor(body)
-    raw = _state(view, CoffeeBlock.PAUSE_UNTIL, Coffee.PAUSE_UNTIL).get("selected_date")
-    today = local_today(deps.now(), deps.settings.timezone)
+    picked = _state(view, CoffeeBlock.PAUSE_UNTIL, Coffee.PAUSE_UNTIL).get("selected_date")
     try:
-        until = check_pause_date(date.fromisoformat(str(raw)), today)
-    except (ValueError, TypeError):
-        await ack(
-            response_action="errors",
-            errors={CoffeeBlock.PAUSE_UNTIL: t("Pick a date after today.")},
-        )
-        return
+        until = service.break_until(deps, picked if isinstance(picked, str) else None)
     except UserFacingError as exc:
         await ack(response_action="errors", errors={CoffeeBlock.PAUSE_UNTIL: refusal_text(t, exc)})
         return

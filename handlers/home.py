@@ -1,9 +1,10 @@
 """The App Home tab: published when the person opens it, and its buttons.
 
-Each button does what the matching command does, through the same functions and with the same
-checks, and then republishes the Home with the command's answer at the top. Nothing a click
-carries is trusted: program ids are looked up in the clicker's workspace, and every button of
-the reviewers' part is checked on the server (`bot.people.permissions`), click by click.
+Each coffee button is the matching command's use case (`bot.coffee.service`: join, leave,
+resume, pause), and the Home is republished with the command's answer (the same view,
+`bot.coffee.views.answers`) at its top (`_on_home`). Nothing a click carries is trusted: the
+service looks program ids up in the clicker's workspace, and every button of the reviewers'
+part is checked on the server (`bot.people.permissions`), click by click.
 """
 
 from __future__ import annotations

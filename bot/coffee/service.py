@@ -21,6 +21,7 @@ from bot.coffee.enrolment import (
 )
 from bot.coffee.models import CoffeeProgram
 from bot.coffee.participants import (
+    check_pause_date,
     is_human,
     parse_pause,
     participations,
@@ -34,7 +35,7 @@ from bot.coffee.standing import OUT, Standing, standing_in
 from bot.coffee.views.answers import NOT_IN_A_PROGRAM  # also the pause form's answer
 from bot.coffee.views.modals import AUTO_LOCALE, CHAT_LANGUAGES
 from bot.people.directory import ensure_member
-from bot.people.libraries import curated_libraries, library_for_typed_name
+from bot.people.libraries import curated_libraries, library_for_typed_name, search
 from bot.people.members import get_or_create_member, member_locale
 from bot.people.models import Library
 from bot.platform.config import SUPPORTED_LOCALES
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 
 PROGRAM_ENDED = N_("This coffee-break program has ended.")
 NO_PROGRAMS = N_("There are no coffee-break programs yet.")
+PICK_A_LATER_DATE = N_("Pick a date after today.")
 WHICH_PROGRAM = N_("Which one? Type `/fika join` in the program's channel: {channels}")
 
 
@@ -117,6 +119,16 @@ async def pause(deps: Deps, team_id: str, user_id: str, text: str) -> date:
     if not await pause_until(deps, team_id, user_id, until):
         raise UserFacingError(NOT_IN_A_PROGRAM)
     return until
+
+
+def break_until(deps: Deps, picked: str | None) -> date:
+    """The day the pause form's date picker names, checked (after today, within the limit)."""
+    today = local_today(deps.now(), deps.settings.timezone)
+    try:
+        until = date.fromisoformat(picked or "")
+    except ValueError:
+        raise UserFacingError(PICK_A_LATER_DATE) from None
+    return check_pause_date(until, today)
 
 
 async def pause_until(
@@ -226,6 +238,29 @@ MESSAGE_LOCALE = "message_locale"
 
 
 PICK_A_LANGUAGE = N_("Pick a language from the list.")
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    """What the profile form shows: the curated libraries and the person's profile as stored."""
+
+    libraries: list[Library]
+    library: Library | None
+    languages: list[str]
+    locale_pref: str | None
+
+
+async def profile_form(deps: Deps, team_id: str, user_id: str) -> ProfileForm:
+    async with deps.db() as session:
+        libraries = await curated_libraries(session, team_id)
+        member = await get_or_create_member(session, team_id, user_id)
+        return ProfileForm(libraries, member.library, list(member.languages), member.locale_pref)
+
+
+async def library_choices(deps: Deps, team_id: str, query: str) -> list[Library]:
+    """The curated libraries matching what the person typed in the form's library search."""
+    async with deps.db() as session:
+        return search(await curated_libraries(session, team_id), query)
 
 
 def _known_locale(choice: str) -> bool:
