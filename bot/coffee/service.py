@@ -1,5 +1,13 @@
-"""Coffee-break use cases for any chat surface: plain ids in, small results out. No Slack
-library here; handlers render the results (bot.coffee.views) and send them."""
+"""Coffee-break use cases of everyone, for any chat surface: plain ids in, small frozen results
+out (refusals raised as UserFacingError). No Slack library and no Slack client here; handlers
+render the results (bot.coffee.views, the person's answers in bot.coffee.views.answers) and
+send them.
+
+Each use case exists once: `/fika join|leave|pause|resume` and the Home's buttons call the same
+function; which program a request means is `Named` (a button's program id) or `TypedIn` (the
+channel a command was typed in). Also here: the welcome DM's Leave, the profile and pause forms,
+and joining or leaving a program's channel.
+"""
 
 from __future__ import annotations
 
