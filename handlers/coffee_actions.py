@@ -7,20 +7,18 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.coffee.enrolment import own_program
+from bot.coffee import service
 from bot.coffee.followups import answer, standing
 from bot.coffee.ids import Coffee
-from bot.coffee.participants import set_left
 from bot.coffee.round_store import MET, NOT_MET
-from bot.coffee.views.messages import answer_reply, tip_wish_reply
+from bot.coffee.views.answers import followup_answer_notice, followup_refusal, left_notice
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
-from bot.platform.slack_text import channel_link
 from bot.platform.slack_values import to_id
 from bot.tips.models import TipSource
 from handlers.coffee_profile import open_pause_modal, open_profile_modal
 from handlers.payload import actor
-from handlers.router import Router
+from handlers.router import Route, action
 from handlers.tip_modal import open_tip_modal
 
 
@@ -32,12 +30,6 @@ def _container(body: dict[str, Any]) -> tuple[str | None, str | None]:
 
 async def _tell(respond: AsyncRespond, text: str) -> None:
     await respond(text=text, response_type="ephemeral", replace_original=False)
-
-
-def _refusal(t: Translator, status: str) -> str:
-    if status == "not_member":
-        return t("Only the people of this coffee group can answer.")
-    return t("This coffee group is no longer known to me.")
 
 
 async def _followup_click(
@@ -57,107 +49,98 @@ async def _followup_click(
     result = await answer(
         deps, group_id, user_id, outcome, tip_wish=tip_wish, channel_id=channel, message_ts=ts
     )
-    if result.status in {"not_found", "not_member"} or result.group is None:
-        await _tell(respond, _refusal(t, result.status))
-    elif tip_wish:
-        await _tell(respond, tip_wish_reply(t))
-    else:
-        await _tell(respond, answer_reply(t, result.status == "won", result.group, outcome))
+    await _tell(respond, followup_answer_notice(t, result, outcome, tip_wish=tip_wish))
 
 
-def register(router: Router) -> None:
-    @router.action(Coffee.WELCOME_PROFILE)
-    async def welcome_profile(
-        body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
-    ) -> None:
-        team_id, user_id = actor(body)
-        await open_profile_modal(deps, client, t, team_id, user_id, str(body.get("trigger_id")))
+async def welcome_profile(
+    body: dict[str, Any], client: AsyncWebClient, deps: Deps, t: Translator
+) -> None:
+    team_id, user_id = actor(body)
+    await open_profile_modal(deps, client, t, team_id, user_id, str(body.get("trigger_id")))
 
-    @router.action(Coffee.WELCOME_PAUSE)
-    async def welcome_pause(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        _, user_id = actor(body)
-        await open_pause_modal(
-            deps, client, t, to_id(action.get("value")), str(body.get("trigger_id")), user_id
-        )
 
-    @router.action(Coffee.WELCOME_LEAVE)
-    async def welcome_leave(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        team_id, user_id = actor(body)
-        program_id = to_id(action.get("value"))
-        program = await own_program(deps, team_id, user_id, program_id)
-        if program is None:
-            await _tell(respond, t("This coffee-break program has ended."))
-            return
-        async with deps.db.begin() as session:
-            await set_left(session, program, user_id, deps.now())
-        channel = program.channel_id
-        await _tell(
-            respond,
-            t(
-                "Done: you won't be paired in {channel} any more. `/fika join` brings you back.",
-                channel=channel_link(channel),
-            ),
-        )
+async def welcome_pause(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    _, user_id = actor(body)
+    await open_pause_modal(
+        deps, client, t, to_id(action.get("value")), str(body.get("trigger_id")), user_id
+    )
 
-    @router.action(Coffee.FOLLOWUP_MET)
-    async def followup_met(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        await _followup_click(deps, t, body, action, respond, MET)
 
-    @router.action(Coffee.FOLLOWUP_NOT_MET)
-    async def followup_not_met(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        await _followup_click(deps, t, body, action, respond, NOT_MET)
+async def welcome_leave(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    team_id, user_id = actor(body)
+    program_id = to_id(action.get("value"))
+    left = await service.leave_from_welcome(deps, team_id, user_id, program_id)
+    await _tell(respond, left_notice(t, left))
 
-    @router.action(Coffee.FOLLOWUP_SHARE_TIP)
-    async def followup_share_tip(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: AsyncRespond,
-        client: AsyncWebClient,
-        deps: Deps,
-        t: Translator,
-    ) -> None:
-        # The tip form opens first (body["trigger_id"] lives 3 s), for the group's people only.
-        team_id, user_id = actor(body)
-        group_id = to_id(action.get("value"))
-        if group_id is None:
-            return
-        status = await standing(deps, group_id, user_id)
-        if status != "member":
-            await _tell(respond, _refusal(t, status))
-            return
-        await open_tip_modal(
-            client,
-            deps,
-            t,
-            team_id=team_id,
-            user_id=user_id,
-            trigger_id=str(body.get("trigger_id")),
-            source=TipSource.COFFEE,
-            source_ref=str(group_id),
-        )
-        # Sharing a tip from the chat counts as having met.
-        await _followup_click(deps, t, body, action, respond, MET, tip_wish=True)
+
+async def followup_met(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    await _followup_click(deps, t, body, action, respond, MET)
+
+
+async def followup_not_met(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    await _followup_click(deps, t, body, action, respond, NOT_MET)
+
+
+async def followup_share_tip(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    deps: Deps,
+    t: Translator,
+) -> None:
+    # The tip form opens first (body["trigger_id"] lives 3 s), for the group's people only.
+    team_id, user_id = actor(body)
+    group_id = to_id(action.get("value"))
+    if group_id is None:
+        return
+    status = await standing(deps, group_id, user_id)
+    if status != "member":
+        await _tell(respond, followup_refusal(t, status))
+        return
+    await open_tip_modal(
+        client,
+        deps,
+        t,
+        team_id=team_id,
+        user_id=user_id,
+        trigger_id=str(body.get("trigger_id")),
+        source=TipSource.COFFEE,
+        source_ref=str(group_id),
+    )
+    # Sharing a tip from the chat counts as having met.
+    await _followup_click(deps, t, body, action, respond, MET, tip_wish=True)
+
+
+ROUTES: list[Route] = [
+    action(Coffee.WELCOME_PROFILE, welcome_profile),
+    action(Coffee.WELCOME_PAUSE, welcome_pause),
+    action(Coffee.WELCOME_LEAVE, welcome_leave),
+    action(Coffee.FOLLOWUP_MET, followup_met),
+    action(Coffee.FOLLOWUP_NOT_MET, followup_not_met),
+    action(Coffee.FOLLOWUP_SHARE_TIP, followup_share_tip),
+]

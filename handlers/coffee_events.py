@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.coffee import service
 from bot.coffee.enrolment import send_welcome
-from bot.coffee.participants import is_human, set_active, set_left
-from bot.coffee.programs import program_in_channel
-from bot.people.directory import ensure_member
 from bot.platform.deps import Deps
 from handlers.router import Route, event
 
@@ -19,33 +17,23 @@ def _team(body: dict[str, Any], event: dict[str, Any]) -> str:
     return str(event.get("team") or body.get("team_id") or "")
 
 
+def _user(event: dict[str, Any]) -> str:
+    return str(event.get("user") or "")
+
+
+def _channel(event: dict[str, Any]) -> str:
+    return str(event.get("channel") or "")
+
+
 async def joined(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
-    team_id = _team(body, event)
-    user_id = str(event.get("user") or "")
-    channel_id = str(event.get("channel") or "")
-    async with deps.db() as session:
-        program = await program_in_channel(session, team_id, channel_id)
-    if program is None or not program.active or not user_id:
-        return
-    member = await ensure_member(deps, team_id, user_id)
-    if not is_human(member):
-        return
-    async with deps.db.begin() as session:
-        _, before = await set_active(session, program, user_id, deps.now())
-    log.info("%s joined program %s (was %s)", user_id, program.id, before or "new")
-    await send_welcome(deps, program, user_id)
+    team_id, user_id, channel_id = _team(body, event), _user(event), _channel(event)
+    program = await service.joined_channel(deps, team_id, user_id, channel_id)
+    if program is not None:
+        await send_welcome(deps, program, user_id)
 
 
 async def left(body: dict[str, Any], event: dict[str, Any], deps: Deps) -> None:
-    team_id = _team(body, event)
-    user_id = str(event.get("user") or "")
-    channel_id = str(event.get("channel") or "")
-    async with deps.db.begin() as session:
-        program = await program_in_channel(session, team_id, channel_id)
-        if program is None or not user_id:
-            return
-        await set_left(session, program, user_id, deps.now())
-    log.info("%s left program %s", user_id, program.id)
+    await service.left_channel(deps, _team(body, event), _user(event), _channel(event))
 
 
 ROUTES: list[Route] = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 
@@ -21,10 +23,7 @@ from bot.coffee.participants import (
 from bot.coffee.programs import active_programs, next_round
 from bot.coffee.schedule import local_today
 from bot.coffee.surface import coffee_effects
-from bot.coffee.views.messages import when
 from bot.platform.deps import Deps
-from bot.platform.i18n import Translator
-from bot.platform.slack_text import channel_link
 
 log = logging.getLogger(__name__)
 
@@ -86,49 +85,58 @@ async def own_program(
     return program
 
 
-async def join_program(deps: Deps, t: Translator, user_id: str, program: CoffeeProgram) -> str:
-    """Take part in `program` (again); the answer for the person. Also the Home's Join."""
+@dataclass(frozen=True)
+class Joined:
+    """Someone takes part in `program` (again): `already` when they were in it before (the same
+    command twice, a double click); `in_channel` False when they still need to join its channel,
+    whose people the rounds pair."""
+
+    program: CoffeeProgram
+    already: bool
+    next_at: datetime
+    in_channel: bool
+
+
+@dataclass(frozen=True)
+class Left:
+    """Someone stopped taking part in `programs` (at least one)."""
+
+    programs: tuple[CoffeeProgram, ...]
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """Someone's breaks ended: each program with its next round; none when there was no break."""
+
+    rounds: tuple[tuple[CoffeeProgram, datetime], ...]
+
+
+async def join_program(deps: Deps, user_id: str, program: CoffeeProgram) -> Joined:
+    """Take part in `program` (again). Also the Home's Join."""
     now = deps.now()
     async with deps.db.begin() as session:
         _, before = await set_active(session, program, user_id, now)
         nxt = await next_round(session, program, now)
-    if before == ACTIVE:  # e.g. the same command twice at once, or a double click
-        text = t(
-            "You are already taking part in {channel}. Next round: {when}.",
-            channel=channel_link(program.channel_id),
-            when=when(t, nxt.at, program.tz),
-        )
-    else:
-        text = t(
-            "You're in! Next round in {channel}: {when}.",
-            channel=channel_link(program.channel_id),
-            when=when(t, nxt.at, program.tz),
-        )
-    if not await is_channel_member(deps, program.channel_id, user_id):
-        text += " " + t(
-            "Join {channel} as well – the rounds pair the people in that channel.",
-            channel=channel_link(program.channel_id),
-        )
-    return text
-
-
-async def leave_programs(
-    deps: Deps, t: Translator, user_id: str, programs: list[CoffeeProgram]
-) -> str:
-    """Stop taking part in `programs`; the answer for the person. Also the Home's Leave."""
-    async with deps.db.begin() as session:
-        for program in programs:
-            await set_left(session, program, user_id, deps.now())
-    return t(
-        "Done: you won't be paired in {channels} any more. `/fika join` brings you back.",
-        channels=", ".join(channel_link(p.channel_id) for p in programs),
+    return Joined(
+        program=program,
+        already=before == ACTIVE,
+        next_at=nxt.at,
+        in_channel=await is_channel_member(deps, program.channel_id, user_id),
     )
 
 
+async def leave_programs(deps: Deps, user_id: str, programs: list[CoffeeProgram]) -> Left:
+    """Stop taking part in `programs`. Also the Home's Leave and the welcome DM's."""
+    async with deps.db.begin() as session:
+        for program in programs:
+            await set_left(session, program, user_id, deps.now())
+    return Left(tuple(programs))
+
+
 async def resume_programs(
-    deps: Deps, t: Translator, team_id: str, user_id: str, program_id: int | None = None
-) -> str:
-    """End the person's breaks (in one program, or all); the answer. Also the Home's button."""
+    deps: Deps, team_id: str, user_id: str, program_id: int | None = None
+) -> Resumed:
+    """End the person's breaks (in one program, or all). Also the Home's button."""
     now = deps.now()
     resumed: list[CoffeeProgram] = []
     async with deps.db.begin() as session:
@@ -140,12 +148,4 @@ async def resume_programs(
                 await set_active(session, program, user_id, now)
                 resumed.append(program)
         nexts = [await next_round(session, p, now) for p in resumed]
-    if not resumed:
-        return t("You are not on a break, so there is nothing to end.")
-    return t(
-        "Welcome back! Next round: {when}.",
-        when=t.list(
-            f"{when(t, slot.at, p.tz)} ({channel_link(p.channel_id)})"
-            for p, slot in zip(resumed, nexts, strict=True)
-        ),
-    )
+    return Resumed(tuple((p, slot.at) for p, slot in zip(resumed, nexts, strict=True)))

@@ -18,11 +18,8 @@ from bot.coffee.participants import ACTIVE, LEFT, PAUSED, participations
 from bot.coffee.programs import active_programs
 from bot.coffee.standing import OUT, Standing, standing_in, state_of
 from bot.coffee.stats import coffee_stats
-from bot.people.members import get_member, get_or_create_member, member_locale
-from bot.platform.config import SUPPORTED_LOCALES
+from bot.people.members import get_member, member_locale
 from bot.platform.dates import start_of_day, start_of_next_day
-from bot.platform.errors import UserFacingError
-from bot.platform.i18n import N_
 from bot.platform.slack_values import object_or_empty, to_offset
 from bot.tips.models import Tip, TipStatus
 from bot.tips.store import Page, latest_page, mine_page
@@ -159,18 +156,6 @@ async def profile_facts(
         locale_pref=member.locale_pref if member is not None else None,
         locale=member_locale(member, default_locale),
     )
-
-
-async def set_message_language(
-    session: AsyncSession, team_id: str, user_id: str, choice: str, default_locale: str
-) -> str:
-    """Store the person's message language ("auto": their Slack language); returns the language
-    Fika now writes to them in. The profile modal stores the same field."""
-    if choice != AUTO_LOCALE and choice not in SUPPORTED_LOCALES:
-        raise UserFacingError(N_("Pick a language from the list."))
-    member = await get_or_create_member(session, team_id, user_id)
-    member.locale_pref = None if choice == AUTO_LOCALE else choice
-    return member_locale(member, default_locale)
 
 
 # ---------------------------------------------------------------------------- tips

@@ -36,7 +36,7 @@ from bot.home.store import (
     page_value,
 )
 from bot.people.former import person
-from bot.platform.i18n import LANGUAGE_NAMES, Translator
+from bot.platform.i18n import LANGUAGE_NAMES, N_, Translator
 from bot.platform.slack_text import channel_link, escape, mention, truncate
 from bot.platform.slack_values import object_or_empty, to_offset
 from bot.tips.ids import TipAction
@@ -441,3 +441,11 @@ def message_view(t: Translator, title: str, text: str) -> View:
 def review_refused_view(t: Translator, text: str) -> View:
     """The review list modal replaced by a refusal (its title kept)."""
     return message_view(t, t("Tips to review"), text)
+
+
+LANGUAGE_SET = N_("Done! Fika now writes to you in {language}.")
+
+
+def language_set_notice(t: Translator, locale: str) -> str:
+    """After the Home's language select: said in the new language (`t` is the redrawn Home's)."""
+    return "✅ " + t(LANGUAGE_SET, language=t.language_name(locale))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.coffee.ids import Coffee, CoffeeBlock, CoffeeView
 from bot.coffee.models import CoffeeParticipant, CoffeeProgram
+from bot.coffee.service import NOT_IN_A_PROGRAM
 from bot.people.models import Library
 from bot.people.permissions import NOT_A_REVIEWER
 from bot.platform.i18n import translator
@@ -20,7 +21,6 @@ from bot.tips.ids import TipAction, TipBlock, TipView
 from bot.tips.models import Tip, TipStatus
 from bot.tips.views import NO_SUCH_TIP
 from handlers.coffee_libraries import ADMINS_ONLY
-from handlers.coffee_profile import NOT_IN_A_PROGRAM
 from handlers.tips_command import NOT_AN_ADMIN
 from tests.coffee_support import CHANNEL, PEOPLE, humans, marked_messages, workspace
 from tests.conftest import TEAM_ID, FakeClock, RunningApp

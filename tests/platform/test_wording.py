@@ -125,7 +125,7 @@ def test_status_and_language_choice_read_naturally() -> None:
     blocks = status_blocks(sv, [], None, ["fi", "en"], "sv", [])
     shown = str(blocks)
     assert "finska och engelska" in shown and "*Meddelandespråk:* svenska" in shown
-    from handlers.home import LANGUAGE_SET
+    from bot.home.views import LANGUAGE_SET
 
     assert sv(LANGUAGE_SET, language=sv.language_name("sv")).endswith("på svenska.")
     assert fi(LANGUAGE_SET, language=fi.language_name("fi")) == (

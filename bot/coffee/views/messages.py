@@ -465,26 +465,6 @@ def followup_blocks(group: CoffeeGroup, round_day: date) -> tuple[str, list[Bloc
     return t("☕ Did you meet? One answer for the group is enough."), blocks
 
 
-def answer_reply(t: Translator, won: bool, group: CoffeeGroup, outcome: str) -> str:
-    if won:
-        if outcome == MET:
-            return t("Thanks! Lovely that you met. ☕")
-        return t("Thanks for telling me. Maybe next time!")
-    answered = t(YES_WE_MET) if group.outcome == MET else t(NOT_THIS_TIME)
-    return t(
-        "{person} already answered for your group: {answer}. Thanks anyway!",
-        person=shown_person(t, group.answered_by or ""),
-        answer=answered,
-    )
-
-
-def tip_wish_reply(t: Translator) -> str:
-    return t(
-        "Thanks! I noted that your group met and would like to share a tip from your chat. "
-        "The AKE team collects good practice with `/tips`."
-    )
-
-
 # ------------------------------------------------------------------------------ status
 
 
