@@ -325,6 +325,31 @@ class SlackCoffeeEffects:
     async def open_group(self, user_ids: Sequence[str]) -> str:
         return await open_conversation(self.deps, list(user_ids))
 
+    async def _marked(
+        self,
+        conversation: str,
+        kind: str,
+        group_id: int,
+        attempts: Attempts,
+        text: str,
+        blocks: list[dict[str, Any]],
+        **options: Any,
+    ) -> Delivered:
+        """A message marked as the group's `kind`, sent once (found again after a crash)."""
+        ts, found = await deliver_marked(
+            self.deps,
+            conversation,
+            kind,
+            group_id,
+            attempted_at=attempts.attempted_at,
+            in_flight=attempts.in_flight_until,
+            record_attempt=attempts.record,
+            text=text,
+            blocks=blocks,
+            **options,
+        )
+        return Delivered(ts, found)
+
     async def deliver_intro(
         self, group: CoffeeGroup, conversation: str, program_channel: str, attempts: Attempts
     ) -> Delivered:
@@ -332,37 +357,22 @@ class SlackCoffeeEffects:
             text, blocks = alone_blocks(translator(group.members[0].locale), program_channel)
         else:
             text, blocks = intro_blocks(group)
-        ts, found = await deliver_marked(
-            self.deps,
+        return await self._marked(
             conversation,
             INTRO,
             group.id,
-            attempted_at=attempts.attempted_at,
-            in_flight=attempts.in_flight_until,
-            record_attempt=attempts.record,
-            text=text,
-            blocks=blocks,
+            attempts,
+            text,
+            blocks,
             unfurl_links=False,
             unfurl_media=False,
         )
-        return Delivered(ts, found)
 
     async def ask_followup(
         self, group: CoffeeGroup, conversation: str, round_day: date, attempts: Attempts
     ) -> Delivered:
         text, blocks = followup_blocks(group, round_day)
-        ts, found = await deliver_marked(
-            self.deps,
-            conversation,
-            FOLLOWUP,
-            group.id,
-            attempted_at=attempts.attempted_at,
-            in_flight=attempts.in_flight_until,
-            record_attempt=attempts.record,
-            text=text,
-            blocks=blocks,
-        )
-        return Delivered(ts, found)
+        return await self._marked(conversation, FOLLOWUP, group.id, attempts, text, blocks)
 
     async def show_answer(
         self, group: CoffeeGroup, conversation: str, message: str, round_day: date

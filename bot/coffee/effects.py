@@ -18,6 +18,7 @@ earlier post may still land. Nothing here knows Slack.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,6 +32,8 @@ from bot.coffee.schedule import Slot
 from bot.coffee.views.round_failures import FailedGroup
 
 # What became of one group's message (rounds and follow-ups).
+log = logging.getLogger(__name__)
+
 SENT = "sent"
 FAILED = "failed"
 RETRY = "retry"
@@ -59,6 +62,29 @@ class InFlight(Transient):
     def __init__(self, until: datetime) -> None:
         super().__init__(f"an earlier post may still land until {until.isoformat()}")
         self.until = until
+
+
+async def settled(
+    what: str,
+    group_id: int,
+    send: Callable[[], Awaitable[str]],
+    failed: Callable[[str], Awaitable[None]],
+) -> str:
+    """What became of one message to a group: `send()`'s outcome, or LATER (an earlier attempt
+    may still land), RETRY (not sent yet) or FAILED (for good, after `failed(error)` recorded
+    it). The same ladder for intros and follow-ups."""
+    try:
+        return await send()
+    except InFlight as exc:
+        log.info("%s of group %s waits: %s", what, group_id, exc)
+        return LATER
+    except Transient as exc:
+        log.warning("%s of group %s not sent yet: %s", what, group_id, exc)
+        return RETRY
+    except Permanent as exc:
+        log.warning("%s of group %s cannot be delivered: %s", what, group_id, exc.error)
+        await failed(exc.error)
+        return FAILED
 
 
 @dataclass(frozen=True)

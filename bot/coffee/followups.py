@@ -9,15 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot.coffee import round_store as rounds_db
 from bot.coffee.effects import (
-    FAILED,
-    LATER,
     RETRY,
     SENT,
     Attempts,
     CoffeeEffects,
-    InFlight,
-    Permanent,
-    Transient,
+    settled,
 )
 from bot.coffee.locks import exclusive
 from bot.coffee.models import CoffeeGroup, CoffeeProgram
@@ -73,24 +69,22 @@ async def send_followup(deps: Deps, group_id: int, effects: CoffeeEffects | None
         attempts = Attempts(
             group.followup_attempted_at, group.followup_in_flight_until, record_attempt
         )
-        try:
+
+        found, conversation = group, group.conversation_id
+
+        async def ask() -> str:
             delivered = await out.ask_followup(
-                group, group.conversation_id, await _round_day(deps, group), attempts
+                found, conversation, await _round_day(deps, found), attempts
             )
-        except InFlight as exc:
-            log.info("follow-up of group %s waits: %s", group.id, exc)
-            return LATER
-        except Transient as exc:
-            log.warning("follow-up of group %s not sent yet: %s", group.id, exc)
-            return RETRY
-        except Permanent as exc:
-            log.warning("follow-up of group %s cannot be delivered: %s", group.id, exc.error)
             async with deps.db.begin() as session:
-                await rounds_db.mark_followup_failed(session, group.id, exc.error)
-            return FAILED
-        async with deps.db.begin() as session:
-            await rounds_db.mark_followup_sent(session, group.id, delivered.message, deps.now())
-        return SENT
+                await rounds_db.mark_followup_sent(session, group_id, delivered.message, deps.now())
+            return SENT
+
+        async def failed(error: str) -> None:
+            async with deps.db.begin() as session:
+                await rounds_db.mark_followup_failed(session, group_id, error)
+
+        return await settled("follow-up", group_id, ask, failed)
 
 
 async def standing(deps: Deps, group_id: int, user_id: str) -> str:

@@ -21,17 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.coffee import round_store as rounds_db
 from bot.coffee.channel import gather_pool
 from bot.coffee.effects import (
-    FAILED,
     LATER,
     RETRY,
     SENT,
     Attempts,
     CoffeeEffects,
-    InFlight,
     MessageRef,
     Permanent,
     Transient,
     Unreachable,
+    settled,
 )
 from bot.coffee.locks import exclusive
 from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
@@ -271,19 +270,17 @@ async def _deliver_intro(
 
     `open_error`: opening the conversation (ahead, by `_open_ahead`) failed so.
     """
-    try:
-        return await _try_intro(deps, out, program, group, drop_allowed=True, open_error=open_error)
-    except InFlight as exc:
-        log.info("intro of group %s waits: %s", group.id, exc)
-        return LATER
-    except Transient as exc:
-        log.warning("intro of group %s not sent yet: %s", group.id, exc)
-        return RETRY
-    except Permanent as exc:
-        log.warning("intro of group %s cannot be delivered: %s", group.id, exc.error)
+
+    async def failed(error: str) -> None:
         async with deps.db.begin() as session:
-            await rounds_db.mark_failed(session, group.id, exc.error, deps.now())
-        return FAILED
+            await rounds_db.mark_failed(session, group.id, error, deps.now())
+
+    return await settled(
+        "intro",
+        group.id,
+        lambda: _try_intro(deps, out, program, group, drop_allowed=True, open_error=open_error),
+        failed,
+    )
 
 
 async def _try_intro(

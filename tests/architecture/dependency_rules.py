@@ -43,6 +43,7 @@ SURFACE_FREE = (
     "bot.coffee.rounds",
     "bot.coffee.followups",
     "bot.coffee.channel",
+    "bot.coffee.enrolment",
     "bot.coffee.admin_results",
     "bot.people.service",
     "bot.privacy.results",
