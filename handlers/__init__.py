@@ -41,8 +41,4 @@ MODULES: list[ModuleType] = [
 def register_all(app: AsyncApp, deps: Deps) -> None:
     router = Router(app, deps)
     for module in MODULES:
-        routes = getattr(module, "ROUTES", None)
-        if routes is not None:
-            router.add(routes)
-        else:
-            module.register(router)
+        router.add(module.ROUTES)

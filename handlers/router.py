@@ -108,29 +108,6 @@ class Router:
             decorator = getattr(self.app, route.kind)
             self._on(route.kind, route.id, decorator(route.id), route.refused)(route.listener)
 
-    def command(self, name: str) -> Callable[[Listener], Listener]:
-        return self._on("command", name, self.app.command(name))
-
-    def action(
-        self, constraints: Any, *, refused: Refused | None = None
-    ) -> Callable[[Listener], Listener]:
-        return self._on("action", constraints, self.app.action(constraints), refused)
-
-    def view(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("view", constraints, self.app.view(constraints))
-
-    def view_closed(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("view_closed", constraints, self.app.view_closed(constraints))
-
-    def shortcut(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("shortcut", constraints, self.app.shortcut(constraints))
-
-    def event(self, event_type: Any) -> Callable[[Listener], Listener]:
-        return self._on("event", event_type, self.app.event(event_type))
-
-    def options(self, constraints: Any) -> Callable[[Listener], Listener]:
-        return self._on("options", constraints, self.app.options(constraints))
-
     def _on(
         self,
         kind: str,

@@ -16,7 +16,7 @@ from bot.platform.bolt_app import create_app
 from bot.platform.deps import Deps
 from bot.platform.i18n import translator
 from handlers import register_all
-from handlers.router import Router
+from handlers.router import Route, Router
 from tests.conftest import TEAM_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import block_actions_payload
@@ -27,12 +27,12 @@ MEMBER_BUTTON = Coffee.WELCOME_PROFILE
 
 def _app(deps: Deps, ran: list[str]) -> AsyncApp:
     def register(app: AsyncApp, deps: Deps) -> None:
-        router = Router(app, deps)
-        for action_id in (ADMIN_ONLY, MEMBER_BUTTON):
+        async def listener(action: dict[str, Any]) -> None:
+            ran.append(action["action_id"])
 
-            @router.action(action_id)
-            async def listener(action: dict[str, Any]) -> None:
-                ran.append(action["action_id"])
+        Router(app, deps).add(
+            [Route("action", ADMIN_ONLY, listener), Route("action", MEMBER_BUTTON, listener)]
+        )
 
     # worker=True: no signature to forge here, and each listener runs to its end.
     return create_app(deps, register, worker=True)
