@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from bot.__main__ import build_app as create_app
 from bot.migrations.all_models import metadata
@@ -67,18 +68,34 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's
+    return True
+
+
 @contextmanager
 def _worker_postgres(url: str, worker: str) -> Iterator[str]:
-    """A database of this xdist worker's own next to TEST_DATABASE_URL's (`test` → `test_gw0`),
-    created through a connection to the given one and dropped at the end: workers share no
-    tables, rows or advisory locks (those are per database)."""
+    """A database of this xdist worker's own next to TEST_DATABASE_URL's (`test` →
+    `test_gw0_p4242`, 4242 the pid of the pytest that started the workers), created through a
+    connection to the given one and dropped at the end: workers share no tables, rows or
+    advisory locks (those are per database), and neither do two runs at the same time on one
+    machine (each has its own pid). Databases a killed run left behind (its pid gone) go."""
     base = make_url(url)
-    name = f"{base.database}_{worker}"
+    run = os.getppid()  # the controlling pytest: the workers are its children
+    name = f"{base.database}_{worker}_p{run}"
+    left_behind = re.compile(rf"{re.escape(str(base.database))}_gw\d+_p(\d+)")
     admin = create_engine(sync_url(url), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            # A run that was killed may have left it behind.
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for (other,) in conn.exec_driver_sql("SELECT datname FROM pg_database").all():
+                found = left_behind.fullmatch(other)
+                if other == name or (found and not _alive(int(found.group(1)))):
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{other}" WITH (FORCE)')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         try:
             yield base.set(database=name).render_as_string(hide_password=False)
@@ -87,6 +104,12 @@ def _worker_postgres(url: str, worker: str) -> Iterator[str]:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         admin.dispose()
+
+
+def _forget_cleaner(url: str) -> None:
+    engine = _CLEANERS.pop(url, None)
+    if engine is not None:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -98,31 +121,50 @@ def database_url() -> Iterator[str]:
         with _worker_postgres(url, worker) as own:
             upgrade(own)
             yield own
+            _forget_cleaner(own)
         return
     if url:
         _reset_postgres(url)
         upgrade(url)
         yield url
+        _forget_cleaner(url)
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'fika-test.db'}"
         upgrade(url)
         yield url
+        _forget_cleaner(url)
 
 
 EXTRA_TABLES: list[str] = []  # tables outside the ORM metadata (e.g. full-text indexes)
 
 
+_CLEANERS: dict[str, Engine] = {}  # one engine per database for the whole run
+
+
 def _clean(url: str) -> None:
-    engine = create_engine(sync_url(url))
+    """Every table emptied and, on PostgreSQL, every sequence back at 1 (ids as in a new
+    database), in one round trip.
+
+    DELETE, not TRUNCATE: TRUNCATE gives each table new files (and with fsync on, waits for the
+    disk); the tables are small between tests, so DELETE empties them in milliseconds where
+    TRUNCATE took 0.3-1.4 s per test. Children before parents, so no foreign key objects."""
+    engine = _CLEANERS.get(url)
+    if engine is None:
+        engine = _CLEANERS[url] = create_engine(sync_url(url))
     names = [t.name for t in reversed(metadata.sorted_tables)] + EXTRA_TABLES
+    deletes = [f"DELETE FROM {name}" for name in names]  # noqa: S608 - our table names
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            restart = (
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+            conn.exec_driver_sql("; ".join([*deletes, restart]))
         else:
-            for name in names:
-                conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our table names
-    engine.dispose()
+            for statement in deletes:
+                conn.exec_driver_sql(statement)
 
 
 @pytest.fixture
