@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.__main__ import build_app as create_app
 from bot.platform.deps import Deps
 from bot.platform.server import make_web_app
-from handlers.router import Router
+from handlers.router import Router, event
 from tests.conftest import SIGNING_SECRET, TEAM_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackSender
@@ -27,7 +27,7 @@ async def counting_app(
     async def count(event: dict[str, Any]) -> None:
         seen.append(event)
 
-    Router(bolt, deps).event("reaction_added")(count)
+    Router(bolt, deps).add([event("reaction_added", count)])
 
     runner = web.AppRunner(make_web_app(bolt, deps), access_log=None)
     await runner.setup()
