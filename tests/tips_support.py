@@ -4,7 +4,7 @@ finding cards, walking every recorded Slack call for unescaped text."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -207,3 +207,28 @@ async def add_tip(
 
 def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
+
+
+class RecordedTipEffects:
+    """`TipEffects` that only notes what it was asked to do."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    async def tip_shared(self, team_id: str, tip_id: int) -> None:
+        self.calls.append(("shared", tip_id))
+
+    async def card_changed(self, team_id: str, tip_id: int) -> None:
+        self.calls.append(("card", tip_id))
+
+    async def author_told(self, team_id: str, tip_id: int) -> None:
+        self.calls.append(("author", tip_id))
+
+    async def homes_changed(self, team_id: str, user_ids: Collection[str]) -> None:
+        self.calls.append(("homes", tuple(user_ids)))
+
+    def figures_changed(self) -> None:
+        self.calls.append(("figures", None))
+
+    async def review_channel_set(self, team_id: str, channel_id: str) -> None:
+        self.calls.append(("review channel", channel_id))

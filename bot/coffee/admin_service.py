@@ -16,6 +16,7 @@ side of `ProgramChannels`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -164,14 +165,13 @@ async def set_program_schedule(
     """A new schedule from the command's words (`bot.coffee.schedule.parse_schedule`, read
     once the channel is known to be a program); the schedule starts over from now."""
     await require(deps, team_id, user_id, slash("/fika", "schedule"))
-    async with deps.db.begin() as session:
-        program = await _running_here(session, team_id, channel_id)
-        if isinstance(program, NotAProgram):
-            return program
-        set_schedule(program, parse_schedule(text), deps.now())
-        changed = PlanChanged(program, await next_round(session, program, deps.now()))
-    await channels.plan_changed(team_id, changed)
-    return changed
+    return await _change_plan(
+        deps,
+        channels,
+        team_id,
+        channel_id,
+        lambda program: set_schedule(program, parse_schedule(text), deps.now()),
+    )
 
 
 async def set_program_size(
@@ -179,11 +179,29 @@ async def set_program_size(
 ) -> PlanChanged | NotAProgram:
     """A new group size from the command's words (`bot.coffee.programs.parse_group_size`)."""
     await require(deps, team_id, user_id, slash("/fika", "size"))
+    return await _change_plan(
+        deps,
+        channels,
+        team_id,
+        channel_id,
+        lambda program: set_group_size(program, parse_group_size(text), deps.now()),
+    )
+
+
+async def _change_plan(
+    deps: Deps,
+    channels: ProgramChannels,
+    team_id: str,
+    channel_id: str,
+    change: Callable[[CoffeeProgram], None],
+) -> PlanChanged | NotAProgram:
+    """Apply `change` to the channel's running program (the words are read inside it, so a
+    channel that is no program says so first), then tell the channel."""
     async with deps.db.begin() as session:
         program = await _running_here(session, team_id, channel_id)
         if isinstance(program, NotAProgram):
             return program
-        set_group_size(program, parse_group_size(text), deps.now())
+        change(program)
         changed = PlanChanged(program, await next_round(session, program, deps.now()))
     await channels.plan_changed(team_id, changed)
     return changed

@@ -4,7 +4,6 @@ however many clicks, events recorded, and what the surface is asked to do afterw
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import timedelta
 
 import pytest
@@ -20,34 +19,10 @@ from bot.tips.store import get_settings
 from tests.conftest import TEAM_ID, FakeClock
 from tests.fakes.slack_api import FakeSlack
 from tests.tips_support import ADMIN, AUTHOR, OUTSIDER, REVIEW, REVIEWERS, add_tip
+from tests.tips_support import RecordedTipEffects as Recorded
 
 REVIEWER = REVIEWERS[0]
 OTHER_TEAM = "T0OTHER"
-
-
-class Recorded:
-    """`TipEffects` that only notes what it was asked to do."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, object]] = []
-
-    async def tip_shared(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("shared", tip_id))
-
-    async def card_changed(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("card", tip_id))
-
-    async def author_told(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("author", tip_id))
-
-    async def homes_changed(self, team_id: str, user_ids: Collection[str]) -> None:
-        self.calls.append(("homes", tuple(user_ids)))
-
-    def figures_changed(self) -> None:
-        self.calls.append(("figures", None))
-
-    async def review_channel_set(self, team_id: str, channel_id: str) -> None:
-        self.calls.append(("review channel", channel_id))
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ and describe channels as a test chooses."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 import pytest
 
 from bot.platform.deps import Deps
@@ -20,33 +18,9 @@ from bot.tips.views import digest_setup_text, review_setup_text, tips_settings_t
 from tests.conftest import TEAM_ID
 from tests.fakes.slack_api import FakeSlack
 from tests.tips_support import ADMIN, AUTHOR, DIGEST, OUTSIDER, REVIEW, REVIEWERS
+from tests.tips_support import RecordedTipEffects as Effects
 
 EN = translator("en")
-
-
-class Effects:
-    """`TipEffects` that only notes what it was asked to do."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, object]] = []
-
-    async def tip_shared(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("shared", tip_id))
-
-    async def card_changed(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("card", tip_id))
-
-    async def author_told(self, team_id: str, tip_id: int) -> None:
-        self.calls.append(("author", tip_id))
-
-    async def homes_changed(self, team_id: str, user_ids: Collection[str]) -> None:
-        self.calls.append(("homes", tuple(user_ids)))
-
-    def figures_changed(self) -> None:
-        self.calls.append(("figures", None))
-
-    async def review_channel_set(self, team_id: str, channel_id: str) -> None:
-        self.calls.append(("review channel", channel_id))
 
 
 class Channels:
