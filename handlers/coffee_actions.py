@@ -85,24 +85,18 @@ async def welcome_leave(
     await _tell(respond, left_notice(t, left))
 
 
-async def followup_met(
+_OUTCOMES = {Coffee.FOLLOWUP_MET: MET, Coffee.FOLLOWUP_NOT_MET: NOT_MET}
+
+
+async def followup_answered(
     body: dict[str, Any],
     action: dict[str, Any],
     respond: AsyncRespond,
     deps: Deps,
     t: Translator,
 ) -> None:
-    await _followup_click(deps, t, body, action, respond, MET)
-
-
-async def followup_not_met(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: AsyncRespond,
-    deps: Deps,
-    t: Translator,
-) -> None:
-    await _followup_click(deps, t, body, action, respond, NOT_MET)
+    """The follow-up's "we met" or "we didn't": which one is the button's action_id."""
+    await _followup_click(deps, t, body, action, respond, _OUTCOMES[action["action_id"]])
 
 
 async def followup_share_tip(
@@ -140,7 +134,7 @@ ROUTES: list[Route] = [
     action(Coffee.WELCOME_PROFILE, welcome_profile),
     action(Coffee.WELCOME_PAUSE, welcome_pause),
     action(Coffee.WELCOME_LEAVE, welcome_leave),
-    action(Coffee.FOLLOWUP_MET, followup_met),
-    action(Coffee.FOLLOWUP_NOT_MET, followup_not_met),
+    action(Coffee.FOLLOWUP_MET, followup_answered),
+    action(Coffee.FOLLOWUP_NOT_MET, followup_answered),
     action(Coffee.FOLLOWUP_SHARE_TIP, followup_share_tip),
 ]
