@@ -1,1 +1,1 @@
-"""Adaptive Cards 1.5 for the Teams surface, as plain dicts (pure: no SDK, no network)."""
+"""Adaptive Cards 1.5 for Teams, as plain dicts (pure: no SDK, no I/O)."""
