@@ -15,6 +15,7 @@ import pytest
 from bot.people.models import Library
 from bot.platform.i18n import translator
 from bot.teams.cards import tips as cards
+from bot.teams.validation import card_problems
 from bot.tips.effects import Digest
 from bot.tips.models import Tip, TipSource, TipStatus
 from bot.tips.results import TipForm, TipList
@@ -30,11 +31,6 @@ from bot.tips.store import (
     Page,
 )
 
-try:  # lands with the fake connector (branch h-fake)
-    from bot.teams.validation import card_problems  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until then: the envelope and the size only
-    card_problems = None
-
 TZ = ZoneInfo("Europe/Helsinki")
 LOCALES = ("sv", "fi", "en")
 WHEN = datetime(2026, 12, 7, 8, 30, tzinfo=UTC)
@@ -48,14 +44,7 @@ INJECTION = "**bold** _it_ [click](https://evil.example) <at>Fika</at> `code`\n-
 
 
 def problems(card: dict[str, Any]) -> list[str]:
-    if card_problems is not None:
-        return list(card_problems(card))
-    found = []
-    if card.get("type") != "AdaptiveCard" or card.get("version") != "1.5":
-        found.append("not an Adaptive Card 1.5")
-    if cards.card_size(card) >= cards.CARD_LIMIT:
-        found.append("over 28 KB")
-    return found
+    return card_problems(card)
 
 
 def tip(**fields: Any) -> Tip:
@@ -247,14 +236,6 @@ def test_a_persons_text_is_never_markup(locale: str) -> None:
             assert "[click](https://evil.example)" not in text, name
             assert "<at>Fika</at>" not in text, name
             assert "\n- item" not in text and "\n1. first" not in text, name
-
-
-def test_plain_escapes_what_teams_renders() -> None:
-    assert cards.plain("**x** _y_ [a](b) <at>z</at>") == (
-        r"\*\*x\*\* \_y\_ \[a\]\(b\) \<at\>z\</at\>"
-    )
-    assert cards.plain("- one\n2. two\n# three") == "\\- one\n2\\. two\n\\# three"
-    assert cards.plain("Åbo – 3 tips") == "Åbo – 3 tips"
 
 
 def test_the_slack_sentences_are_worded_for_teams() -> None:

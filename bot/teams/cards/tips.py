@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from bot.people.former import FORMER_MEMBER, is_former
 from bot.platform.i18n import LANGUAGE_NAMES, N_, Translator
+from bot.teams.cards.text import plain as escape_markup
 from bot.tips.effects import Digest
 from bot.tips.models import Tip, TipSource, TipStatus
 from bot.tips.results import TipForm, TipList
@@ -108,25 +109,9 @@ FORM_UNREADABLE = N_(
 # ---------------------------------------------------------------------------- text
 
 
-_MARKDOWN = re.compile(r"([\\`*_~\[\]()<>])")
-_LINE_START = re.compile(r"^(\s*)(?:([-+#])|(\d+)([.)]))", re.MULTILINE)
-
-
 def plain(text: str | None) -> str:
-    """A person's text as Teams should show it in a TextBlock: markdown characters escaped.
-
-    Stand-in until `bot.teams.cards.text.plain` (branch h-fake) is on main."""
-    if not text:
-        return ""
-    escaped = _MARKDOWN.sub(r"\\\1", str(text))
-    return _LINE_START.sub(_escape_line_start, escaped)
-
-
-def _escape_line_start(m: re.Match[str]) -> str:
-    """`- x`, `+ x`, `# x` and `1. x` at a line's start would be a list or a heading."""
-    if m.group(2):
-        return m.group(1) + "\\" + m.group(2)
-    return m.group(1) + m.group(3) + "\\" + m.group(4)
+    """A person's text as Teams shows it in a TextBlock: as written, never as markup."""
+    return escape_markup(text or "")
 
 
 def cut(text: str | None, limit: int) -> str:
@@ -436,7 +421,6 @@ def tip_form_card(
             error=t("Please choose a library from the list."),
             placeholder=t("Choose your library"),
         )
-        library["style"] = "filtered"  # type to find one in a long list
         add(library)
     add(
         _text_input(
