@@ -106,6 +106,9 @@ class TeamsChat:
                     now,
                 )
                 ids.append(user_id)
+        # Slack lists the bot among a channel's members and the use cases count it out; Teams
+        # lists people only. Its own id (never a person's 32 hex digits) keeps the counts true.
+        ids.append(f"bot:{self.surface.settings.bot_id}")
         return ids
 
     async def person(self, user_id: str) -> dict[str, Any]:
@@ -191,7 +194,7 @@ async def curator_teams_ids(surface: TeamsSurface, team_id: str) -> list[str]:
                 TeamsPerson.team_id == team_id, TeamsPerson.user_id.in_(wanted)
             )
         )
-        found = dict(rows.tuples().all())
+        found = {user_id: teams_id for user_id, teams_id in rows}
     # Members first (they are the curators), then admins; Teams refreshes for 60 at most.
     ordered = [u for u in wanted if u in members] + [u for u in wanted if u not in members]
     return [found[u] for u in ordered if found.get(u)]
@@ -200,15 +203,6 @@ async def curator_teams_ids(surface: TeamsSurface, team_id: str) -> list[str]:
 async def _channel(deps: Deps, team_id: str, channel_id: str) -> TeamsChannel | None:
     async with deps.db() as session:
         return await store.channel(session, team_id, channel_id)
-
-
-def slot_text(t: Translator, weekday: int, hour: int, minute: int) -> str:
-    """'every friday at 10.00' (the Slack views' sentence)."""
-    from datetime import time
-
-    return t(
-        "every {weekday} at {time}", weekday=t.weekday(weekday), time=t.time(time(hour, minute))
-    )
 
 
 # ---------------------------------------------------------------------------- the port
@@ -441,7 +435,9 @@ class TeamsTipChannels:
         self, team_id: str, channel_id: str, slot: tuple[int, int, int]
     ) -> None:
         t = await workspace_translator(self.deps, team_id)
-        await self._announce(team_id, channel_id, cards.digest_announcement(t, slot_text(t, *slot)))
+        await self._announce(
+            team_id, channel_id, cards.digest_announcement(t, cards.slot_text(t, *slot))
+        )
 
 
 __all__: Sequence[str] = (

@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -97,6 +98,10 @@ EXPORT_AS_TEXT = N_(
     "named {filename} and open that in a spreadsheet (semicolon-separated)."
 )
 EXPORT_DONE = N_("Done: the export is in our personal chat.")
+EXPORT_NOT_PERSONAL = N_(
+    "I can send the export only in our personal chat, and Teams doesn't let me write to you "
+    "there yet: open Fika in Teams (Apps → Fika → Add), then ask again."
+)
 FORM_CLOSED = N_("Thank you! Your tip was sent to the AKE team for review.")
 # The same sentences as bot.tips.views (msgids byte-identical).
 NO_SUCH_TIP = N_("I can't find that tip any more.")
@@ -977,4 +982,104 @@ def digest_announcement(t: Translator, when_text: str) -> str:
         t,
         "Approved good-practice tips will be shared here {when}. Share your own with `/tips`!",
         when=when_text,
+    )
+
+
+# ---------------------------------------------------------------------------- commands
+
+# The same sentences as bot.tips.views (msgids byte-identical).
+SETUP_HERE = N_("Type this command in the channel you want to use, not here.")
+SETUP_WHICH = N_("Write `/tips setup review` or `/tips setup digest` in the channel you want.")
+SETUP_SCHEDULE_UNCLEAR = N_(
+    "I don't understand “{word}”. Give a day and a time, e.g. `friday 10:00`."
+)
+
+
+def share_card(t: Translator, text: str = "", *, source: str = TipSource.COMMAND.value) -> Card:
+    """`tips new` (or `tips` and some text): a bot cannot open a dialog by itself, so a card
+    with the button that opens the tip form (prefilled with `text`)."""
+    data: dict[str, Any] = {"msteams": {"type": "task/fetch"}, "dialog": DIALOG_TIP, "s": source}
+    if text:
+        data["text"] = cut(text, DESCRIPTION_MAX)
+    intro = t(
+        "Tip the AKE team about a talent, a good practice or something "
+        "your library did well. They read every tip before it is shared."
+    )
+    button = {"type": "Action.Submit", "title": t("Share a tip"), "data": data}
+    return card([text_block("💡 " + intro)], [button])
+
+
+def help_card(t: Translator, entries: Sequence[tuple[str, str, str]]) -> Card:
+    """The tips commands as the reader types them on Teams: (words, arguments, summary)."""
+    facts = []
+    for words, args, summary in entries:
+        typed = f"tips {words}" + (f" {args}" if args else "")
+        facts.append({"title": cut(typed, 200), "value": summary})
+    return card([text_block("💡 **tips**", size="medium"), {"type": "FactSet", "facts": facts}])
+
+
+def slot_text(t: Translator, weekday: int, hour: int, minute: int) -> str:
+    """'every friday at 10.00' (the Slack views' sentence)."""
+    return t(
+        "every {weekday} at {time}",
+        weekday=t.weekday(weekday),
+        time=t.time(dt_time(hour, minute)),
+    )
+
+
+def settings_card(
+    t: Translator,
+    *,
+    review_channel: str | None,
+    digest_channel: str | None,
+    digest_when: str | None,
+) -> Card:
+    """`tips setup` alone: the settings as they stand (channels by their names)."""
+    review = plain(review_channel) if review_channel else t("not set")
+    digest = (
+        f"{plain(digest_channel)} ({digest_when})" if digest_channel and digest_when else t("off")
+    )
+    return card(
+        [
+            text_block(t("Tips settings"), weight="bolder"),
+            text_block(t("Review channel: {channel}", channel=review)),
+            text_block(t("Weekly digest: {channel}", channel=digest)),
+            small(
+                say(
+                    t,
+                    "Change them by typing `/tips setup review` or `/tips setup digest` in the "
+                    "channel you want.",
+                )
+            ),
+        ]
+    )
+
+
+def review_channel_set(t: Translator, channel: str, people: int) -> str:
+    return say_n(
+        t,
+        "Done: tips now come to {channel} for review. Its {n} member and the admins "
+        "can approve, reject and edit them.",
+        "Done: tips now come to {channel} for review. Its {n} members and the admins "
+        "can approve, reject and edit them.",
+        people,
+        channel=plain(channel),
+    )
+
+
+def digest_set(t: Translator, channel: str, slot: tuple[int, int, int], next_at: str) -> str:
+    return say(
+        t,
+        "Done: the weekly digest of approved tips will be posted in {channel} {when}. "
+        "The next one: {next}.",
+        channel=plain(channel),
+        when=slot_text(t, *slot),
+        next=next_at,
+    )
+
+
+def digest_stopped(t: Translator) -> str:
+    return say(
+        t,
+        "The weekly digest is stopped. Turn it on again with `/tips setup digest` in a channel.",
     )
