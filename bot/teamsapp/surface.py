@@ -26,10 +26,10 @@ from microsoft_teams.apps import App
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
 
+from bot.platform.bodies import MAX_BODY_BYTES, sanitized
 from bot.platform.config import TeamsSettings
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, resolve_locale, translator
-from bot.platform.server import MAX_BODY_BYTES, sanitized
 from bot.teams.ids import MESSAGING_PATH
 from bot.teamsapp import store
 from bot.teamsapp.invoke import card_activity
