@@ -6,11 +6,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.platform.chat import Chat
+from bot.platform.chat import Chat, SurfaceChat
 from bot.platform.config import Settings
 from bot.platform.db.engine import make_engine, make_sessionmaker
 from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
@@ -39,14 +40,19 @@ class Deps:
     # Paces Slack calls of rounds and follow-ups inside Slack's rate limits
     # (bot/platform/pacing.py).
     pacer: Pacer = field(default_factory=Pacer)
+    # The other chat surfaces this process serves, by name ("teams": bot.teamsapp.surface's
+    # TeamsSurface), set by the composition root; the features reach them through their ports.
+    surfaces: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
 
     @property
     def chat(self) -> Chat:
-        """The chat port (bot/platform/chat.py) over this process's Slack client and pacer."""
-        return SlackChat(self.client, self.pacer)
+        """The chat port (bot/platform/chat.py): Slack's over this process's client and pacer,
+        and Teams' for Teams' ids when this process serves Teams."""
+        teams = self.surfaces.get("teams")
+        return SurfaceChat(SlackChat(self.client, self.pacer), teams.chat if teams else None)
 
 
 def build_deps(settings: Settings) -> Deps:
