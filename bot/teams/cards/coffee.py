@@ -10,8 +10,8 @@ answered one.
 
 The sentences are the Slack views' msgids wherever the meaning is the same (byte-identical, so
 one translation serves both); Slack's `*bold*` in a translation becomes Teams' `**bold**`
-(`_md`). What people wrote themselves (names, library names) goes through `_plain`, so Teams
-shows it as text and not as markup.
+(`_md`). What people wrote themselves (names, library names) goes through `plain`
+(bot/teams/cards/text.py), so Teams shows it as text and not as markup.
 
 Pure: no SDK, no aiohttp, no I/O.
 """
@@ -39,6 +39,7 @@ from bot.coffee.views.messages import (
 from bot.coffee.views.round_failures import LISTED_MAX
 from bot.people.former import FORMER_MEMBER
 from bot.platform.i18n import N_, Translator
+from bot.teams.cards.text import plain
 
 Card = dict[str, Any]
 
@@ -75,17 +76,10 @@ START_CHAT_WITH = N_("Start a chat with {person}")
 # ------------------------------------------------------------------------------ text helpers
 
 
-_MARKUP = re.compile(r"([\\`*_\[\]()#>~|<])")
-
-
 def _plain(text: str) -> str:
-    """User-written text shown as text in a TextBlock: markdown's characters escaped, line
-    breaks (which would start lists and headings) folded. A stand-in for
-    `bot.teams.cards.text.plain` until that lands on main."""
-    folded = " ".join(str(text).split())
-    escaped = _MARKUP.sub(r"\\\1", folded)
-    # A leading "1." or "-" / "+" would start a list.
-    return re.sub(r"^(\d+)\.", r"\1\\.", re.sub(r"^([-+])", r"\\\1", escaped))
+    """User-written text shown as text in a TextBlock, on one line (a name's line break would
+    start a list or a heading): `bot.teams.cards.text.plain` of the folded text."""
+    return plain(" ".join(str(text).split()))
 
 
 _SLACK_BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]*?\S)\*(?![*\w])")
