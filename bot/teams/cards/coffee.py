@@ -272,9 +272,11 @@ def followup_card(
     outcome: str | None = None,
     answered_by: CardPerson | None = None,
     tip_wish_by: CardPerson | None = None,
+    notice: str | None = None,
 ) -> tuple[str, Card]:
     """ "Did you meet?" with the two answers; once the group has answered (`outcome`), who
-    answered what, without buttons (the card that replaces each member's follow-up)."""
+    answered what, without buttons (the card that replaces each member's follow-up).
+    `notice`: a line for the one who just answered (`answer_notice`)."""
     body = [
         text_block(
             _md(
@@ -306,6 +308,8 @@ def followup_card(
                 )
             )
         )
+    if notice:
+        body.append(text_block(notice, weight="Bolder"))
     actions = []
     if outcome is None:
         data = {"group_id": group_id}
@@ -314,6 +318,23 @@ def followup_card(
             execute(t(NOT_THIS_TIME), NOT_MET_VERB, data),
         ]
     return t("☕ Did you meet? One answer for the group is enough."), card(body, actions)
+
+
+def answer_notice(
+    t: Translator, won: bool, clicked: str, outcome: str | None, answered_by: CardPerson | None
+) -> str:
+    """What the one who clicked is told: thanks for their answer (`won`: theirs counts), or
+    who answered for the group before them (`outcome` by `answered_by`)."""
+    if won:
+        if clicked == MET:
+            return t("Thanks! Lovely that you met. ☕")
+        return t("Thanks for telling me. Maybe next time!")
+    answer = t(YES_WE_MET) if outcome == MET else t(NOT_THIS_TIME)
+    return t(
+        "{person} already answered for your group: {answer}. Thanks anyway!",
+        person=shown_name(t, answered_by) if answered_by else t(A_COLLEAGUE),
+        answer=answer,
+    )
 
 
 # ------------------------------------------------------------------------------ the channel
