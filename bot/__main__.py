@@ -129,9 +129,6 @@ async def serve(settings: Settings) -> int:
     deps = build_deps(settings)
     bolt = build_app(deps) if settings.slack_enabled else None
     scheduler = make_scheduler(deps)
-    if settings.scheduler_enabled:
-        register_jobs(scheduler, deps)
-        scheduler.start()
 
     # What is built so far lives as long as the process: keep it out of the garbage collector's
     # full passes, which otherwise stall the event loop (and Slack's acknowledgements) for
@@ -160,6 +157,10 @@ async def serve(settings: Settings) -> int:
         web_app = make_web_app(bolt, deps, workers=workers)
     if settings.teams is not None:
         await start_teams(deps, web_app)
+    # After the surfaces: a round's first tick may already message people on either.
+    if settings.scheduler_enabled:
+        register_jobs(scheduler, deps)
+        scheduler.start()
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:

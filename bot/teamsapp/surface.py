@@ -26,10 +26,10 @@ from microsoft_teams.apps import App
 from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 from pydantic import ValidationError
 
+from bot.platform.bodies import MAX_BODY_BYTES, sanitized
 from bot.platform.config import TeamsSettings
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, resolve_locale, translator
-from bot.platform.server import MAX_BODY_BYTES, sanitized
 from bot.teams.ids import MESSAGING_PATH
 from bot.teamsapp import store
 from bot.teamsapp.invoke import card_activity
@@ -94,16 +94,17 @@ class AiohttpAdapter:
 
 
 def _activity_shape(body: dict[str, Any]) -> bool:
-    """The fields the SDK and Fika read have Teams' types (the SDK's model validates them)."""
+    """Whether the SDK can read the body as an activity: its own two validations (the core
+    fields, then the activity's type and invoke name), which it would otherwise fail with a
+    500 after the signature check."""
+    from microsoft_teams.api.activities import ActivityTypeAdapter
     from microsoft_teams.apps.events import CoreActivity
 
     if not isinstance(body.get("type"), str):
         return False
-    for key in ("from", "conversation", "recipient", "channelData"):
-        if key in body and not isinstance(body[key], dict | None):
-            return False
     try:
-        CoreActivity.model_validate(body)
+        core = CoreActivity.model_validate(body)
+        ActivityTypeAdapter.validate_python(core.model_dump(by_alias=True, exclude_none=True))
     except (ValidationError, ValueError, TypeError):
         return False
     return True
@@ -117,6 +118,13 @@ class TeamsSurface:
     app: App
     dispatch: Dispatch | None = None
     failures: list[str] = field(default_factory=list)  # handler errors, for logs and tests
+
+    @property
+    def chat(self) -> Any:
+        """The chat port on Teams (bot/teamsapp/chat.py)."""
+        from bot.teamsapp.chat import TeamsChat
+
+        return TeamsChat(self)
 
     # ------------------------------------------------------------------ people and language
     async def person(self, team_id: str, user_id: str) -> TeamsPerson | None:
