@@ -19,6 +19,7 @@ import logging
 import re
 from typing import Any
 
+from bot.people.channels import channel_members
 from bot.people.permissions import can, require
 from bot.platform.commands import HELP, Subcommand, fold
 from bot.platform.errors import NotAuthorized, UserFacingError
@@ -34,7 +35,6 @@ from bot.teamsapp.tip_messages import (
     TeamsTipEffects,
     curator_teams_ids,
     names,
-    teams_deps,
     tip_names,
 )
 from bot.teamsapp.turn import Turn
@@ -73,7 +73,7 @@ async def tips_command(surface: TeamsSurface, turn: Turn, args: list[str]) -> No
     if sub is None:
         await surface.reply_card(turn, cards.share_card(t, " ".join(args)), t("Share a tip"))
         return
-    deps = teams_deps(surface)
+    deps = surface.deps
     try:
         await require(deps, turn.team_id, turn.user_id, TIPS.action(sub))
         await _SUBCOMMANDS[sub.name](surface, turn, t, args[1:])
@@ -95,7 +95,7 @@ async def _new(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str]
 
 
 async def _help(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str]) -> None:
-    deps = teams_deps(surface)
+    deps = surface.deps
     entries = []
     for sub in TIPS.subcommands:
         if sub is HELP or await can(deps, turn.team_id, turn.user_id or "", TIPS.action(sub)):
@@ -107,7 +107,7 @@ async def _help(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str
 async def _list(
     surface: TeamsSurface, turn: Turn, t: Translator, kind: str, query: str, offset: int
 ) -> dict[str, Any]:
-    deps = teams_deps(surface)
+    deps = surface.deps
     listed = await service.list_tips(
         deps, turn.team_id, turn.user_id or "", kind, query, offset, LIST_PAGE_SIZE
     )
@@ -133,7 +133,7 @@ async def _mine(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str
 async def _review_list(
     surface: TeamsSurface, turn: Turn, t: Translator, offset: int, notice: str | None = None
 ) -> dict[str, Any]:
-    deps = teams_deps(surface)
+    deps = surface.deps
     page = await service.review_queue(
         deps, turn.team_id, turn.user_id or "", offset, REVIEW_PAGE_SIZE
     )
@@ -150,7 +150,7 @@ async def _review(surface: TeamsSurface, turn: Turn, t: Translator, args: list[s
 async def _export(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str]) -> None:
     """The CSV in the personal chat, as text (see `cards.export_chunks`): Teams lets a bot send
     a file only after a consent card (`supportsFiles`), and never in a channel."""
-    deps = teams_deps(surface)
+    deps = surface.deps
     period = tip_export.parse_period(" ".join(args))
     exported = await service.export(deps, turn.team_id, period)
     if not exported.tips:
@@ -188,7 +188,7 @@ async def _channel_name(surface: TeamsSurface, team_id: str, channel_id: str | N
 
 async def _setup(surface: TeamsSurface, turn: Turn, t: Translator, args: list[str]) -> None:
     what = fold(args[0]) if args else ""
-    deps = teams_deps(surface)
+    deps = surface.deps
     user_id = turn.user_id or ""
     in_channel = turn.conversation_type == "channel" and turn.channel_id is not None
     here = turn.channel_id or ""
@@ -216,7 +216,10 @@ async def _setup(surface: TeamsSurface, turn: Turn, t: Translator, args: list[st
         if done.problem is not None:
             await _say(surface, turn, t(cards.SETUP_HERE))
         else:
-            await _say(surface, turn, cards.review_channel_set(t, shown_here, done.reviewers))
+            # Teams' roster lists people only (Slack's also the bot, which the use case counts
+            # out): the curators are every member read (cached a minute: no second call).
+            people = len(await channel_members(deps, turn.team_id, here))
+            await _say(surface, turn, cards.review_channel_set(t, shown_here, people))
     elif what in SETUP_DIGEST:
         rest = args[1:]
         if rest and fold(rest[0]) in OFF_WORDS:
@@ -281,7 +284,7 @@ async def _card_for(
     surface: TeamsSurface, turn: Turn, t: Translator, tip: Tip, notice: str | None = None
 ) -> dict[str, Any]:
     """The tip's card as this viewer may see it: with the buttons for a curator now."""
-    deps = teams_deps(surface)
+    deps = surface.deps
     curator = await can(deps, turn.team_id, turn.user_id or "", TipAction.APPROVE)
     curators = await curator_teams_ids(surface, turn.team_id)
     shown = await tip_names(deps, tip)
@@ -329,7 +332,7 @@ async def _answer(
 async def approve(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     t = await _t(surface, turn)
     reviewed = await service.approve(
-        teams_deps(surface),
+        surface.deps,
         TeamsTipEffects(surface),
         turn.team_id,
         turn.user_id or "",
@@ -342,7 +345,7 @@ async def reject(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> dic
     t = await _t(surface, turn)
     reason = data.get("reason")
     reviewed = await service.reject(
-        teams_deps(surface),
+        surface.deps,
         TeamsTipEffects(surface),
         turn.team_id,
         turn.user_id or "",
@@ -360,7 +363,7 @@ def _text(data: dict[str, Any], name: str) -> str | None:
 async def edit(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> dict[str, Any]:
     t = await _t(surface, turn)
     reviewed = await service.edit(
-        teams_deps(surface),
+        surface.deps,
         TeamsTipEffects(surface),
         turn.team_id,
         turn.user_id or "",
@@ -424,7 +427,7 @@ async def _form(
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     form = await service.tip_form(
-        teams_deps(surface),
+        surface.deps,
         turn.team_id,
         turn.user_id or "",
         text=text,
@@ -453,7 +456,7 @@ async def submit_form(
     fields = {name: _text(data, name) for name in cards.FIELDS}
     source, source_ref = _source(data), _reference(data)
     shared = await service.share(
-        teams_deps(surface),
+        surface.deps,
         TeamsTipEffects(surface),
         turn.team_id,
         turn.user_id or "",
@@ -464,7 +467,7 @@ async def submit_form(
     if shared.tip_id is not None:
         return dialog_message(t(cards.FORM_CLOSED))
     form = await service.tip_form(
-        teams_deps(surface),
+        surface.deps,
         turn.team_id,
         turn.user_id or "",
         source=source or TipSource.COMMAND.value,

@@ -8,23 +8,22 @@ the surface's `TeamsSender`. The review card is posted in the review channel (th
 channel where `tips setup review` was typed) read-only, with a `refresh` naming the curators'
 Teams ids, so their clients fetch the card with the buttons (handlers/teams_tips.py).
 
-`teams_deps(surface)` is the `Deps` the tips' use cases get on Teams: its chat port
-(`TeamsChat`) lists a channel's members and describes a person from what Teams told Fika,
-so the permission table (`bot.people.permissions`, a reviewer = a member of the review
-channel, an admin = ADMIN_USER_IDS or TEAMS_ADMIN_USER_IDS) reads Teams' own facts at every
-click, where on Slack it asks Slack. Teams keeps no outbox: a send that Teams refuses after the
-sender's retries is logged (a review card not posted is tried again by the `tip_cards` job; a
-digest part not posted is posted by the digest's next attempt, the parts already sent never
-again: each part is a `TeamsDelivery` with its own key).
+The use cases check rights with the permission table (`bot.people.permissions`: a reviewer =
+a member of the review channel, an admin = ADMIN_USER_IDS or TEAMS_ADMIN_USER_IDS) through
+`deps.chat`, which for Teams' ids is `bot.teamsapp.chat.TeamsChat` (the review channel's
+roster from the Bot Connector, read afresh, cached a minute).
+
+Teams keeps no outbox: a send that Teams refuses after the sender's retries is logged (a
+review card not posted is tried again by the `tip_cards` job; a digest part not posted goes
+with the digest's next attempt, the parts already sent never again: each part is a
+`TeamsDelivery` with its own key).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -32,11 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.people.channels import channel_members, forget
 from bot.people.directory import workspace_translator
-from bot.platform.chat import Chat, ChatError
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
 from bot.teams.cards import tips as cards
-from bot.teams.identity import NotAGuid, is_teams, local_user
 from bot.teamsapp import store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsDelivery, TeamsPerson
@@ -48,7 +45,6 @@ from bot.tips.effects import (
     AuthorNotice,
     Digest,
     MessageRef,
-    TipMessages,
     Undelivered,
 )
 from bot.tips.export import names_of
@@ -57,99 +53,6 @@ from bot.tips.results import ChannelState
 from bot.tips.reviewers import review_channel
 
 log = logging.getLogger(__name__)
-
-
-# ---------------------------------------------------------------------------- the chat port
-
-
-class TeamsChat:
-    """`bot.platform.chat.Chat` for a Teams tenant: a channel's members from the Bot
-    Connector (each remembered, with their "29:" id and name), a person from what Teams told
-    Fika about them (an admin: TEAMS_ADMIN_USER_IDS)."""
-
-    def __init__(self, surface: TeamsSurface) -> None:
-        self.surface = surface
-
-    async def group_members(self, conversation_id: str) -> list[str]:
-        """`conversation_id`: a Teams channel as Fika's tables know it (`local_channel`)."""
-        deps = self.surface.deps
-        async with deps.db() as session:
-            channel = await store.channel_by_id(session, conversation_id)
-        if channel is None:
-            raise ChatError("channel_not_found")
-        try:
-            found = await self.surface.sender.members(
-                channel.team_id, channel.service_url, channel.conversation_id
-            )
-        except TeamsSendError as exc:
-            raise ChatError(exc.code) from exc
-        ids: list[str] = []
-        now = deps.now()
-        async with deps.db.begin() as session:
-            for member in found:
-                try:
-                    user_id = local_user(str(member.get("aadObjectId") or ""))
-                except NotAGuid:
-                    continue  # a bot, or a guest Teams does not describe
-                teams_id = str(member.get("id") or "")
-                if not teams_id:
-                    continue
-                upn = member.get("userPrincipalName") or member.get("email")
-                await store.remember_member(
-                    session,
-                    channel.team_id,
-                    user_id,
-                    teams_id,
-                    channel.service_url,
-                    member.get("name") if isinstance(member.get("name"), str) else None,
-                    upn if isinstance(upn, str) else None,
-                    now,
-                )
-                ids.append(user_id)
-        # Slack lists the bot among a channel's members and the use cases count it out; Teams
-        # lists people only. Its own id (never a person's 32 hex digits) keeps the counts true.
-        ids.append(f"bot:{self.surface.settings.bot_id}")
-        return ids
-
-    async def person(self, user_id: str) -> dict[str, Any]:
-        async with self.surface.deps.db() as session:
-            found = await store.person_by_user(session, user_id)
-        if found is None:
-            raise ChatError("user_not_found")
-        profile: dict[str, Any] = {
-            "id": user_id,
-            "real_name": found.name,
-            "is_admin": user_id in self.surface.settings.admin_user_ids,
-        }
-        if found.locale:
-            profile["locale"] = found.locale
-        return profile
-
-    async def people(self) -> AsyncIterator[list[dict[str, Any]]]:
-        """Teams offers a bot no directory of the tenant."""
-        raise ChatError("not_supported")
-        yield []  # pragma: no cover - makes this an async generator
-
-    async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        raise ChatError("not_supported")  # Teams has no App Home; see handlers/teams_home.py
-
-
-@dataclass(frozen=True)
-class _TeamsDeps(Deps):
-    surface: Any = None
-
-    @property
-    def chat(self) -> Chat:
-        return TeamsChat(self.surface)
-
-
-def teams_deps(surface: TeamsSurface) -> Deps:
-    """The process's `Deps` whose chat port is Teams' (for the use cases' checks)."""
-    deps = surface.deps
-    if isinstance(deps, _TeamsDeps):
-        return deps
-    fields = {f.name: getattr(deps, f.name) for f in dataclasses.fields(Deps)}
-    return _TeamsDeps(**fields, surface=surface)
 
 
 # ---------------------------------------------------------------------------- names, curators
@@ -181,7 +84,7 @@ async def curator_teams_ids(surface: TeamsSurface, team_id: str) -> list[str]:
     """The Teams ids ("29:…") of the curators as last seen: the review channel's members
     (read afresh, cached a minute) and the admins Fika has met. For the card's refresh only:
     every click is checked again."""
-    deps = teams_deps(surface)
+    deps = surface.deps
     channel = await review_channel(deps, team_id)
     members = set(await channel_members(deps, team_id, channel)) if channel else set()
     admins = set(deps.settings.admin_user_ids) | set(surface.settings.admin_user_ids)
@@ -213,7 +116,7 @@ class TeamsTipMessages:
 
     def __init__(self, surface: TeamsSurface) -> None:
         self.surface = surface
-        self.deps = teams_deps(surface)
+        self.deps = surface.deps
 
     @property
     def tz(self) -> Any:
@@ -324,42 +227,6 @@ class TeamsTipMessages:
         return activity_id
 
 
-class SurfaceTipMessages:
-    """One `TipMessages` for the jobs: a Teams tenant's through `TeamsTipMessages` (when this
-    process serves Teams), a Slack workspace's through `slack` (`bot.tips.delivery`)."""
-
-    def __init__(self, deps: Deps, slack: TipMessages) -> None:
-        self.slack = slack
-        surface = deps.surfaces.get("teams")
-        self.teams: TipMessages | None = TeamsTipMessages(surface) if surface is not None else None
-
-    def _for(self, team_id: str) -> TipMessages:
-        if is_teams(team_id):
-            if self.teams is None:
-                raise Undelivered("teams_not_served")
-            return self.teams
-        return self.slack
-
-    async def post_card(self, team_id: str, channel: str, tip: Tip, t: Translator) -> MessageRef:
-        return await self._for(team_id).post_card(team_id, channel, tip, t)
-
-    async def join(self, team_id: str, channel: str) -> None:
-        await self._for(team_id).join(team_id, channel)
-
-    async def update_card(self, team_id: str, card: MessageRef, tip: Tip, t: Translator) -> None:
-        await self._for(team_id).update_card(team_id, card, tip, t)
-
-    async def tell_author(
-        self, team_id: str, tip: Tip, notice: AuthorNotice, t: Translator
-    ) -> None:
-        await self._for(team_id).tell_author(team_id, tip, notice, t)
-
-    async def post_digest(
-        self, team_id: str, channel: str, digest: Digest, t: Translator
-    ) -> MessageRef | None:
-        return await self._for(team_id).post_digest(team_id, channel, digest, t)
-
-
 # ---------------------------------------------------------------------------- effects
 
 
@@ -368,7 +235,7 @@ class TeamsTipEffects:
 
     def __init__(self, surface: TeamsSurface) -> None:
         self.surface = surface
-        self.deps = teams_deps(surface)
+        self.deps = surface.deps
         self.messages = TeamsTipMessages(surface)
 
     async def tip_shared(self, team_id: str, tip_id: int) -> None:
@@ -403,7 +270,7 @@ class TeamsTipChannels:
     def __init__(self, surface: TeamsSurface, turn: Turn) -> None:
         self.surface = surface
         self.turn = turn
-        self.deps = teams_deps(surface)
+        self.deps = surface.deps
 
     async def channel(self, team_id: str, channel_id: str) -> ChannelState | None:
         if self.turn.conversation_type != "channel" or self.turn.channel_id != channel_id:
@@ -438,14 +305,3 @@ class TeamsTipChannels:
         await self._announce(
             team_id, channel_id, cards.digest_announcement(t, cards.slot_text(t, *slot))
         )
-
-
-__all__: Sequence[str] = (
-    "SurfaceTipMessages",
-    "TeamsChat",
-    "TeamsTipChannels",
-    "TeamsTipEffects",
-    "TeamsTipMessages",
-    "curator_teams_ids",
-    "teams_deps",
-)
