@@ -449,3 +449,6 @@ def test_the_router_takes_the_tips_tables() -> None:
     }
     assert cards.DIALOG_TIP in router.dialogs
     assert SHARE_AS_GOOD_PRACTICE in router.extensions
+    # With the other Teams modules: no word, verb, dialog or command id taken twice.
+    others = [m for m in handlers.teams.MODULES if m is not teams_tips]
+    TeamsRouter([*others, teams_tips])
