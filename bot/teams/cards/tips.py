@@ -68,8 +68,8 @@ VERB_EDIT = "tips.edit"  # data {"tip_id": id}; inputs "title", "description", "
 VERB_CARD = "tips.card"  # the refresh: the card as the viewer's role sees it
 VERB_PAGE = "tips.page"  # data {"k": kind, "q": query, "o": offset}
 VERB_REVIEW_PAGE = "tips.review_page"  # data {"o": offset}
-VERB_SHARE = "tips.share"  # opens the tip form (a dialog)
-#: data["dialog"] of the tip form's submit (task/submit, composeExtension/submitAction).
+#: data["dialog"] of the tip form (task/fetch from the "Share a tip" button, task/submit,
+#: composeExtension/submitAction): a bot opens a dialog only from an Action.Submit.
 DIALOG_TIP = "tips.form"
 
 # The tip form's input ids = the fields `bot.tips.service.share` takes.
