@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.coffee import round_store as rounds_db
+from bot.coffee.enrolment import send_welcome
 from bot.coffee.followups import send_due_followups
 from bot.coffee.models import CoffeeGroup, CoffeeProgram, CoffeeRound
 from bot.coffee.programs import start_program
 from bot.coffee.rounds import deliver_round, pair_now
+from bot.coffee.surface import coffee_effects
 from bot.platform.i18n import translator
 from bot.teams.identity import local_channel
 from bot.teams.validation import card_problems
@@ -307,3 +309,38 @@ async def test_we_met_replaces_the_card_and_updates_the_others(
     async with app.deps.db() as session:
         again = await rounds_db.get_group(session, group.id)
     assert again is not None and again.outcome == "met"
+
+
+async def test_a_group_of_one_is_told_nobody_else_took_part(teams_app: TeamsApp) -> None:
+    app = teams_app
+    ann, admin = await people(app, [("Ann A", "en-GB"), ("Ada", "sv-SE")], installed=2)
+    team, program = await program_in_channel(app, [ann], admin, size=2)
+    app.fake.remove_member(team, admin)
+    await pair_now(app.deps, program.id, app.user_id(admin))
+    [alone] = [c for c in bot_cards(app, ann) if "Not enough people" in texts(c)]
+    assert card_problems(alone) == []
+    assert "Biblioteken" in texts(alone)  # the team's name: General has none of its own
+    assert "actions" not in alone
+
+
+async def test_the_welcome_card_goes_once_and_waits_for_an_install(teams_app: TeamsApp) -> None:
+    app = teams_app
+    ann, dan, admin = await people(
+        app, [("Ann A", "fi-FI"), ("Dan D", "en-GB"), ("Ada", "sv-SE")], installed=1
+    )
+    _, program = await program_in_channel(app, [ann, dan], admin, size=2)
+    for _ in range(2):
+        await send_welcome(app.deps, program, app.user_id(ann))
+        await send_welcome(app.deps, program, app.user_id(dan))
+    welcomes = [c for c in bot_cards(app, ann) if "**Tervetuloa" in texts(c)]
+    assert len(welcomes) == 1, [texts(c) for c in bot_cards(app, ann)]
+    assert card_problems(welcomes[0]) == []
+    assert "Biblioteken" in texts(welcomes[0])
+    out = coffee_effects(app.deps)
+    assert await out.welcome(program, app.user_id(dan), None) is False  # not installed yet
+    assert await out.welcome(program, app.user_id(ann), None) is True  # sent before: not again
+    assert len([c for c in bot_cards(app, ann) if "**Tervetuloa" in texts(c)]) == 1
+    assert bot_cards(app, dan) == []
+    await app.install(dan)
+    await send_welcome(app.deps, program, app.user_id(dan))
+    assert [c for c in bot_cards(app, dan) if "**Welcome to the coffee breaks" in texts(c)]
