@@ -126,6 +126,12 @@ class TeamsSurface:
 
         return TeamsChat(self)
 
+    def coffee_effects(self) -> Any:
+        """The coffee port on Teams (bot/teamsapp/coffee_effects.py), for `bot.coffee.surface`."""
+        from bot.teamsapp.coffee_effects import TeamsCoffeeEffects
+
+        return TeamsCoffeeEffects(self)
+
     # ------------------------------------------------------------------ people and language
     async def person(self, team_id: str, user_id: str) -> TeamsPerson | None:
         async with self.deps.db() as session:
