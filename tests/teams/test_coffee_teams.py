@@ -6,7 +6,6 @@ invalid cards and enforces Teams' limits."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -27,30 +26,11 @@ from bot.teams.validation import card_problems
 from bot.teamsapp import coffee_effects as adapter
 from bot.teamsapp.models import TeamsDelivery
 from bot.teamsapp.sender import TeamsSender
-from bot.teamsapp.surface import TeamsSurface
-from handlers import teams as teams_handlers
-from handlers import teams_coffee
 from tests.conftest import FakeClock
 from tests.fakes.teams_platform import Team, User
 from tests.teams_support import TeamsApp
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def coffee_on_teams(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The coffee verbs in the Teams router and the adapter on the surface, where the
-    composition (handlers/teams.py, TeamsSurface.coffee_effects) does not have them yet."""
-    if teams_coffee not in teams_handlers.MODULES:
-        monkeypatch.setattr(teams_handlers, "MODULES", [*teams_handlers.MODULES, teams_coffee])
-    if not hasattr(TeamsSurface, "coffee_effects"):
-        monkeypatch.setattr(
-            TeamsSurface,
-            "coffee_effects",
-            lambda self: adapter.TeamsCoffeeEffects(self),
-            raising=False,
-        )
-    yield
 
 
 # ------------------------------------------------------------------------------ helpers

@@ -488,8 +488,8 @@ def failure_card(
         body.append(
             text_block(
                 t(
-                    "Fika can only message people who have added the Fika app in Teams. Once they "
-                    "have, their introductions reach them."
+                    "Fika can only message people who have added the Fika app in Teams. Ask "
+                    "them to add it; they are paired again in the next round."
                 )
             )
         )
