@@ -115,13 +115,20 @@ def build_app(deps: Deps, *, worker: bool = False) -> AsyncApp:
     return create_app(deps, handlers.register_all, worker=worker)
 
 
+async def start_teams(deps: Deps, web_app: web.Application) -> None:
+    """The Teams surface's /api/messages on `web_app` (before the server starts)."""
+    from bot.teamsapp.surface import build_surface
+    from handlers.teams import router
+
+    surface = build_surface(deps, web_app, router())
+    await surface.app.initialize()
+    deps.surfaces["teams"] = surface
+
+
 async def serve(settings: Settings) -> int:
     deps = build_deps(settings)
-    bolt = build_app(deps)
+    bolt = build_app(deps) if settings.slack_enabled else None
     scheduler = make_scheduler(deps)
-    if settings.scheduler_enabled:
-        register_jobs(scheduler, deps)
-        scheduler.start()
 
     # What is built so far lives as long as the process: keep it out of the garbage collector's
     # full passes, which otherwise stall the event loop (and Slack's acknowledgements) for
@@ -141,22 +148,34 @@ async def serve(settings: Settings) -> int:
     # /healthz kills a pod that is merely waiting. /readyz says "connecting" meanwhile.
     link = {"connected": False}
     workers = None
-    if settings.socket_mode:
+    if bolt is None:
+        web_app = make_web_app(None, deps)
+    elif settings.socket_mode:
         web_app = make_web_app(None, deps, connected=lambda: link["connected"])
     else:
         workers = await start_workers(settings)
         web_app = make_web_app(bolt, deps, workers=workers)
+    if settings.teams is not None:
+        await start_teams(deps, web_app)
+    # After the surfaces: a round's first tick may already message people on either.
+    if settings.scheduler_enabled:
+        register_jobs(scheduler, deps)
+        scheduler.start()
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
     except OSError as exc:
-        if not settings.socket_mode:
+        if not settings.socket_mode or settings.teams is not None:
             await runner.cleanup()
             raise
         log.warning("health check not served: port %s unavailable (%s)", settings.port, exc)
 
-    if settings.socket_mode:
+    if bolt is None:
+        log.info(
+            "serving Microsoft Teams on http://%s:%s/api/messages", settings.host, settings.port
+        )
+    elif settings.socket_mode:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
         assert settings.slack_app_token is not None
@@ -178,6 +197,8 @@ async def serve(settings: Settings) -> int:
         log.info(
             "serving Slack requests on http://%s:%s/slack/events", settings.host, settings.port
         )
+    if bolt is not None and settings.teams is not None:
+        log.info("and Microsoft Teams on http://%s:%s/api/messages", settings.host, settings.port)
 
     await stop.wait()
     log.info("shutting down: finishing work in progress")

@@ -2,15 +2,15 @@
 
 Ticks often; what is due is decided from the tables (`bot.tips.digest`, run by
 `bot.tips.digests`), so a digest missed while the bot was down is posted when it comes back,
-and never twice. Slack is the surface (`bot.tips.delivery.SlackTipMessages`).
+and never twice. Each team's surface carries it (`bot.tips.surface`).
 """
 
 from __future__ import annotations
 
 from bot.platform.deps import Deps
-from bot.tips.delivery import SlackTipMessages
 from bot.tips.digests import run_digests
+from bot.tips.surface import tip_messages
 
 
 async def run(deps: Deps) -> int:
-    return await run_digests(deps, SlackTipMessages(deps))
+    return await run_digests(deps, tip_messages(deps))

@@ -322,7 +322,7 @@ class SlackCoffeeEffects:
 
     # ------------------------------------------------------------ a group's conversation
 
-    async def open_group(self, user_ids: Sequence[str]) -> str:
+    async def open_group(self, team_id: str, user_ids: Sequence[str]) -> str:
         return await open_conversation(self.deps, list(user_ids))
 
     async def _marked(

@@ -127,7 +127,7 @@ class CoffeeEffects(Protocol):
 
     # ------------------------------------------------------------ a group's conversation
 
-    async def open_group(self, user_ids: Sequence[str]) -> str:
+    async def open_group(self, team_id: str, user_ids: Sequence[str]) -> str:
         """Where the group's messages go, opened for these people (Slack: their group DM): a
         reference the feature stores and hands back. Raises `Unreachable` when some of them
         cannot be messaged, else Permanent/Transient."""

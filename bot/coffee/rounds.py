@@ -243,7 +243,9 @@ async def _open_ahead(
         for group in groups:
             if group.conversation_id is None:
                 try:
-                    conversation = await out.open_group([m.user_id for m in group.members])
+                    conversation = await out.open_group(
+                        group.team_id, [m.user_id for m in group.members]
+                    )
                 except (Permanent, Transient) as exc:
                     await opened.put((group, exc))
                     if isinstance(exc, Transient):
@@ -296,7 +298,7 @@ async def _try_intro(
         try:
             if open_error is not None:
                 raise open_error
-            conversation = await out.open_group([m.user_id for m in group.members])
+            conversation = await out.open_group(group.team_id, [m.user_id for m in group.members])
         except Unreachable:
             if group.kind == GROUP and drop_allowed:
                 smaller = await _without_unreachable(deps, program, group)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,6 +47,32 @@ class Secret:
         return hash(self._value)
 
 
+SURFACES = ("slack", "teams")
+TEAMS_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+TEAMS_LOGIN_URL = "https://login.microsoftonline.com"
+TEAMS_TOKEN_ISSUER = "https://api.botframework.com"  # noqa: S105 - an issuer, not a secret
+_GUID = re.compile(r"^[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}$")
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The Microsoft Teams surface (bot/teamsapp/): its Entra app registration and, for tests
+    only, where the Bot Framework's keys and tokens are served."""
+
+    bot_id: str  # the app registration's Application (client) ID
+    bot_password: Secret  # a client secret of that registration
+    # Single-tenant registrations get their tokens from their own tenant; multi-tenant ones
+    # from "botframework.com".
+    tenant_id: str = "botframework.com"
+    openid_url: str = TEAMS_OPENID_URL
+    login_url: str = TEAMS_LOGIN_URL
+    token_issuer: str = TEAMS_TOKEN_ISSUER
+    # Entra object ids of Fika admins in Teams (as 32 hex digits, see bot/teams/identity.py).
+    admin_user_ids: frozenset[str] = field(default_factory=frozenset)
+    # Teams' rate limits as the bot paces itself by them, this many times faster (tests only).
+    rate_scale: float = 1.0
+
+
 @dataclass(frozen=True)
 class Settings:
     slack_bot_token: Secret
@@ -73,6 +99,13 @@ class Settings:
     # Processes that do the work of acknowledged requests over HTTP (bot/platform/worker_pool.py),
     # so that the serving process only reads and acknowledges; 0 does everything in one process.
     worker_processes: int = 0
+    # Which chat surfaces this process serves: Slack, Microsoft Teams (TEAMS_*), or both.
+    surfaces: tuple[str, ...] = ("slack",)
+    teams: TeamsSettings | None = None
+
+    @property
+    def slack_enabled(self) -> bool:
+        return "slack" in self.surfaces
 
     @property
     def socket_mode(self) -> bool:
@@ -87,6 +120,8 @@ class Settings:
         values = [self.slack_bot_token.get(), self.slack_signing_secret.get()]
         if self.slack_app_token:
             values.append(self.slack_app_token.get())
+        if self.teams is not None:
+            values.append(self.teams.bot_password.get())
         password = make_url(self.database_url).password
         if password:
             values.append(str(password))
@@ -136,7 +171,16 @@ def load_settings(
         return env.get(name, "").strip()
 
     problems: list[str] = []
+    surfaces = tuple(x for x in re.split(r"[\s,]+", get("SURFACES").lower()) if x) or ("slack",)
+    unknown = [x for x in surfaces if x not in SURFACES]
+    if unknown:
+        problems.append(
+            "  SURFACES must be slack, teams or slack,teams (not: " + ", ".join(unknown) + ")."
+        )
+    teams = _teams_settings(get, problems) if "teams" in surfaces else None
     for name, where in _REQUIRED.items():
+        if "slack" not in surfaces:
+            break
         # Socket Mode (an app token) gets its requests over the socket, unsigned: no secret.
         if name == "SLACK_SIGNING_SECRET" and get("SLACK_APP_TOKEN"):
             continue
@@ -258,10 +302,11 @@ def load_settings(
             )
 
     admins = frozenset(u for u in re.split(r"[\s,]+", get("ADMIN_USER_IDS")) if u)
-    bad_admins = [u for u in admins if not re.match(r"^[UW][A-Z0-9]+$", u)]
+    bad_admins = [u for u in admins if not re.match(r"^([UW][A-Z0-9]+|[0-9a-f]{32})$", u)]
     if bad_admins:
         problems.append(
-            "  ADMIN_USER_IDS must be Slack member IDs such as U012ABCDEF, separated by commas "
+            "  ADMIN_USER_IDS must be Slack member IDs such as U012ABCDEF (or, for Teams, "
+            "TEAMS_ADMIN_USER_IDS), separated by commas "
             f"(not: {', '.join(sorted(bad_admins))})."
         )
 
@@ -290,4 +335,71 @@ def load_settings(
         history_retention_days=history_retention_days,
         rounds_tick_seconds=rounds_tick_seconds,
         worker_processes=worker_processes if not app_token else 0,
+        surfaces=surfaces,
+        teams=teams,
+    )
+
+
+_ENTRA = "the Azure portal → Microsoft Entra ID → App registrations → your Fika app"
+
+
+def _teams_settings(get: Callable[[str], str], problems: list[str]) -> TeamsSettings | None:
+    """TEAMS_* for the Teams surface (SURFACES includes teams); docs/deploy-teams.md."""
+    before = len(problems)
+    bot_id = get("TEAMS_BOT_ID")
+    if not bot_id:
+        problems.append(
+            f"  TEAMS_BOT_ID is missing: {_ENTRA} → Overview → Application (client) ID."
+        )
+    elif not _GUID.match(bot_id):
+        problems.append("  TEAMS_BOT_ID must be the Application (client) ID, a GUID.")
+    password = get("TEAMS_BOT_PASSWORD")
+    if not password:
+        problems.append(
+            f"  TEAMS_BOT_PASSWORD is missing: {_ENTRA} → Certificates & secrets → New client "
+            "secret (copy its Value)."
+        )
+    tenant = get("TEAMS_TENANT_ID") or "botframework.com"
+    if tenant != "botframework.com" and not _GUID.match(tenant):
+        problems.append(
+            "  TEAMS_TENANT_ID must be your Directory (tenant) ID, a GUID, or empty for a "
+            "multi-tenant app registration."
+        )
+    urls = {}
+    for name, default in (
+        ("TEAMS_OPENID_URL", TEAMS_OPENID_URL),
+        ("TEAMS_LOGIN_URL", TEAMS_LOGIN_URL),
+        ("TEAMS_TOKEN_ISSUER", TEAMS_TOKEN_ISSUER),
+    ):
+        urls[name] = get(name) or default
+        if not re.match(r"^https?://", urls[name]):
+            problems.append(f"  {name} must be an http(s) URL (leave it empty for Microsoft's).")
+    admins = set()
+    for raw in (u for u in re.split(r"[\s,]+", get("TEAMS_ADMIN_USER_IDS")) if u):
+        if _GUID.match(raw):
+            admins.add(raw.replace("-", "").lower())
+        else:
+            problems.append(
+                "  TEAMS_ADMIN_USER_IDS must be Entra object IDs (GUIDs: Microsoft Entra ID → "
+                f"Users → the person → Object ID), separated by commas (not: {raw})."
+            )
+    rate_scale = 1.0
+    if get("TEAMS_RATE_SCALE"):
+        try:
+            rate_scale = float(get("TEAMS_RATE_SCALE"))
+            if not 1 <= rate_scale <= 10_000:
+                raise ValueError
+        except ValueError:
+            problems.append("  TEAMS_RATE_SCALE must be a number from 1 to 10000 (tests only).")
+    if len(problems) > before:
+        return None
+    return TeamsSettings(
+        bot_id=bot_id,
+        bot_password=Secret(password),
+        tenant_id=tenant,
+        openid_url=urls["TEAMS_OPENID_URL"],
+        login_url=urls["TEAMS_LOGIN_URL"].rstrip("/"),
+        token_issuer=urls["TEAMS_TOKEN_ISSUER"],
+        admin_user_ids=frozenset(admins),
+        rate_scale=rate_scale,
     )

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -39,6 +40,9 @@ class Deps:
     # Paces Slack calls of rounds and follow-ups inside Slack's rate limits
     # (bot/platform/pacing.py).
     pacer: Pacer = field(default_factory=Pacer)
+    # The other chat surfaces this process serves, by name ("teams": bot.teamsapp.surface's
+    # TeamsSurface), set by the composition root; the features reach them through their ports.
+    surfaces: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()

@@ -16,13 +16,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.platform.acks import answered_empty
+from bot.platform.bodies import MAX_BODY_BYTES, sanitized
 from bot.platform.db.engine import ping
 from bot.platform.deps import Deps
 from bot.platform.worker_pool import WorkerPool
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 1024 * 1024
 # Slack's headers: seconds since the epoch (ASCII digits; "²" or 5,000 digits are not numbers to
 # int()), and "v0=" with a hex SHA-256 (hmac.compare_digest refuses non-ASCII text).
 _TIMESTAMP = re.compile(r"[0-9]{1,15}")
@@ -95,45 +95,6 @@ def _ids_fit(body: dict[str, Any]) -> bool:
     return all(not isinstance(v, str) or _SLACK_ID.fullmatch(v) for v in ids) and (
         not isinstance(event_id, str) or _EVENT_ID.fullmatch(event_id) is not None
     )
-
-
-MAX_BODY_DEPTH = 64  # Slack's deepest payloads (rich text in a view's blocks) nest ~12 levels
-
-
-def sanitized(body: Any) -> bool:
-    """Drops NUL characters from every string of a parsed body, keys included (in place), and
-    says whether its nesting stays within MAX_BODY_DEPTH; False leaves the body half cleaned,
-    to be refused.
-
-    Iterative, with its own stack, so no depth of nesting can exhaust Python's (a recursive
-    walk over arrays nested 600–900 deep raised RecursionError outside any handler: HTTP 500).
-    Slack's text never carries NUL, PostgreSQL cannot store it in text, and it shows as
-    nothing: a NUL in a signed body is dropped rather than let fail a handler deep down."""
-    stack: list[tuple[Any, int]] = [(body, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_BODY_DEPTH:
-            return False
-        if isinstance(node, dict):
-            for key in list(node):
-                value = node[key]
-                if isinstance(key, str) and "\x00" in key:
-                    del node[key]
-                    key = key.replace("\x00", "")
-                    node[key] = value
-                if isinstance(value, str):
-                    if "\x00" in value:
-                        node[key] = value.replace("\x00", "")
-                elif isinstance(value, dict | list):
-                    stack.append((value, depth + 1))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                if isinstance(value, str):
-                    if "\x00" in value:
-                        node[index] = value.replace("\x00", "")
-                elif isinstance(value, dict | list):
-                    stack.append((value, depth + 1))
-    return True
 
 
 def well_formed(body: dict[str, Any]) -> bool:

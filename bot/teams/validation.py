@@ -291,3 +291,213 @@ def read_zip(data: bytes) -> tuple[dict[str, bytes], list[str]]:
 def validate_zip(data: bytes, schemas: Schemas) -> list[str]:
     files, problems = read_zip(data)
     return problems if not files and problems else problems + validate_files(files, schemas)
+
+
+# --- Adaptive Cards and outgoing message activities -------------------------------------------
+#
+# The schema is Microsoft's (microsoft/AdaptiveCards `schemas/1.5.0/adaptive-card.json`, MIT,
+# vendored as `schemas/adaptive-card-1.5.json`; see the README there). It is draft-06 and all its
+# `$ref`s are inside the file: read with `Draft6Validator` and an empty registry (nothing fetched).
+# On top of it, what Teams states that the schema cannot say:
+# - Teams renders Adaptive Cards up to version 1.5 (root `version`, required on the top card);
+# - `Action.Execute` reaches the bot as an `adaptiveCard/action` invoke carrying its `verb`:
+#   without one the bot cannot tell the buttons apart (Universal Actions);
+# - "The message size limit is approximately 28 KB", text and attachments included (Teams,
+#   "Format your bot messages" / bot rate-limit docs): the card, and the whole activity, stay
+#   within 28 × 1024 bytes of compact UTF-8 JSON.
+# The root `msteams` property (mentions, full width) is Teams-only: removed before validation.
+
+CARD_SCHEMA = "adaptive-card-1.5.json"
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+#: The newest Adaptive Card version Teams renders.
+MAX_CARD_VERSION = (1, 5)
+#: Teams' message size limit ("approximately 28 KB", attachments included).
+MAX_MESSAGE_BYTES = 28 * 1024
+
+
+@cache
+def _card_validator(directory: Path) -> Any:
+    from jsonschema import Draft6Validator  # dev dependency
+    from referencing import Registry
+
+    path = directory / CARD_SCHEMA
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemaError(
+            f"{path} is missing: the Adaptive Card schema is vendored there."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path} cannot be read as JSON: {exc}") from None
+    return Draft6Validator(schema, registry=Registry())
+
+
+def compact_size(document: Any) -> int:
+    """The bytes of `document` as compact UTF-8 JSON (how its size is counted here)."""
+    return len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def _branch_type(schema: Any, validator: Any) -> str | None:
+    """The `type` constant of an `ImplementationsOf.*` branch: {"required": ["type"],
+    "allOf": [{"$ref": "#/definitions/TextBlock"}]} → "TextBlock"."""
+    if not isinstance(schema, dict):
+        return None
+    for part in schema.get("allOf", []):
+        ref = part.get("$ref", "") if isinstance(part, dict) else ""
+        if ref.startswith("#/definitions/"):
+            target = validator.schema["definitions"].get(ref.removeprefix("#/definitions/"), {})
+            enum = target.get("properties", {}).get("type", {}).get("enum")
+            if isinstance(enum, list) and len(enum) == 1:
+                return str(enum[0])
+    return None
+
+
+def _card_errors(error: Any, validator: Any) -> list[tuple[list[Any], str]]:
+    """Readable (path, message) pairs for one schema error. An element of the wrong shape fails
+    an `anyOf` of every element type: report what is wrong against ITS type, or that its type
+    is unknown, rather than "is not valid under any of the given schemas"."""
+    instance = error.instance
+    if error.validator == "anyOf" and error.context:
+        if isinstance(instance, dict) and isinstance(instance.get("type"), str):
+            kind = instance["type"]
+            branches = error.validator_value
+            known = [_branch_type(b, validator) for b in branches]
+            if any(known):
+                if kind not in known:
+                    names = ", ".join(sorted(k for k in known if k))
+                    return [
+                        (
+                            [*error.absolute_path, "type"],
+                            f"unknown type '{kind}' here (Adaptive Cards 1.5 allows: {names})",
+                        )
+                    ]
+                index = known.index(kind)
+                found: list[tuple[list[Any], str]] = []
+                for sub in error.context:
+                    if sub.schema_path and sub.schema_path[0] == index:
+                        found += _card_errors(sub, validator)
+                if found:
+                    return found
+        # Not a typed choice (e.g. a string or an object): the deepest errors say most.
+        deepest = max(len(list(sub.absolute_path)) for sub in error.context)
+        if deepest > len(list(error.absolute_path)):
+            found = []
+            for sub in error.context:
+                if len(list(sub.absolute_path)) == deepest:
+                    found += _card_errors(sub, validator)
+            return found
+    return [(list(error.absolute_path), _short(error.message))]
+
+
+def _version(text: Any) -> tuple[int, ...] | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d+(\.\d+)*", text):
+        return None
+    return tuple(int(part) for part in text.split("."))
+
+
+def _executes(node: Any, path: list[Any]) -> Iterable[tuple[list[Any], dict[str, Any]]]:
+    """Every Action.Execute of a card with its path (a refresh's action is one, typed or not)."""
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Execute":
+            yield path, node
+        for key, value in node.items():
+            if (
+                key == "refresh"
+                and isinstance(value, dict)
+                and isinstance(value.get("action"), dict)
+            ):
+                action = value["action"]
+                if action.get("type") != "Action.Execute":
+                    yield [*path, "refresh", "action"], action
+            yield from _executes(value, [*path, key])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _executes(value, [*path, index])
+
+
+def card_problems(card: dict[str, Any], *, schema_dir: Path = DEFAULT_SCHEMA_DIR) -> list[str]:
+    """What Teams would refuse in an Adaptive Card (the attachment's `content`); [] = fine.
+    Each problem names its place as a JSON path ("body[2].actions[0].url: …")."""
+    if not isinstance(card, dict):
+        return ["(the card): not a JSON object."]
+    problems: list[str] = []
+    size = compact_size(card)
+    if size > MAX_MESSAGE_BYTES:
+        problems.append(
+            f"(the card): {size} bytes of JSON; Teams takes at most {MAX_MESSAGE_BYTES} "
+            "(its message size limit is about 28 KB)."
+        )
+    document = copy.deepcopy(card)
+    document.pop("msteams", None)  # Teams-only (mentions, width): not in the schema
+    validator = _card_validator(schema_dir.resolve())
+    try:
+        errors = _errors(validator, document)
+    except SchemaError as exc:
+        return [*problems, f"(the card): {exc}."]
+    pairs: list[tuple[list[Any], str]] = []
+    for error in errors:
+        pairs += _card_errors(error, validator)
+    problems += list(dict.fromkeys(f"{_path(p)}: {m}" for p, m in pairs))
+
+    if document.get("type") != "AdaptiveCard":
+        problems.append("type: must be 'AdaptiveCard' at the root.")
+    version = document.get("version")
+    parsed = _version(version)
+    if version is None:
+        problems.append("version: missing; the top-level card must say its version ('1.5').")
+    elif parsed is None:
+        problems.append(f"version: {version!r} is not a version like '1.5'.")
+    elif parsed > MAX_CARD_VERSION:
+        problems.append(f"version: {version} is newer than Teams renders (at most 1.5).")
+    for path, action in _executes(document, []):
+        verb = action.get("verb")
+        if not isinstance(verb, str) or not verb.strip():
+            problems.append(
+                f"{_path(path)}: Action.Execute without a verb (the bot receives the verb)."
+            )
+    return problems
+
+
+def activity_problems(
+    activity: dict[str, Any], *, schema_dir: Path = DEFAULT_SCHEMA_DIR
+) -> list[str]:
+    """What Teams would refuse in an outgoing message activity (a bot's send or update); []
+    = fine. Adaptive Card attachments are checked with `card_problems`."""
+    if not isinstance(activity, dict):
+        return ["(the activity): not a JSON object."]
+    problems: list[str] = []
+    if activity.get("type") != "message":
+        problems.append(f"type: {activity.get('type')!r}; a message activity has type 'message'.")
+    text = activity.get("text")
+    if text is not None and not isinstance(text, str):
+        problems.append("text: not a string.")
+    attachments = activity.get("attachments")
+    if attachments is not None and not isinstance(attachments, list):
+        problems.append("attachments: not a list.")
+        attachments = None
+    if not (isinstance(text, str) and text.strip()) and not attachments:
+        problems.append("(the activity): neither text nor attachments: nothing to show.")
+    for index, attachment in enumerate(attachments or []):
+        where = f"attachments[{index}]"
+        if not isinstance(attachment, dict):
+            problems.append(f"{where}: not a JSON object.")
+            continue
+        content_type = attachment.get("contentType")
+        if not isinstance(content_type, str) or not content_type:
+            problems.append(f"{where}.contentType: missing.")
+        elif content_type == ADAPTIVE_CARD:
+            content = attachment.get("content")
+            if not isinstance(content, dict):
+                problems.append(f"{where}.content: the Adaptive Card is missing.")
+            else:
+                for problem in card_problems(content, schema_dir=schema_dir):
+                    inner = problem.removeprefix("(the card)")
+                    joint = "" if inner.startswith(":") else "."
+                    problems.append(f"{where}.content{joint}{inner}")
+    size = compact_size(activity)
+    if size > MAX_MESSAGE_BYTES:
+        problems.append(
+            f"(the activity): {size} bytes of JSON; Teams' message size limit is about 28 KB "
+            f"({MAX_MESSAGE_BYTES} bytes), attachments included."
+        )
+    return problems

@@ -23,7 +23,18 @@ from pathlib import Path
 
 PACKAGES = ("bot", "handlers", "jobs")
 # bot.teams is a surface (the Teams package today), kept out of platform like a feature.
-FEATURES = ("bot.coffee", "bot.tips", "bot.privacy", "bot.home", "bot.people", "bot.teams")
+FEATURES = (
+    "bot.coffee",
+    "bot.tips",
+    "bot.privacy",
+    "bot.home",
+    "bot.people",
+    "bot.teams",
+    "bot.teamsapp",
+)
+#: The Teams surface and its handlers: they may use aiohttp and the Teams SDK, but nothing of
+#: Slack's (its libraries, its adapter, a feature's Slack side).
+TEAMS_SURFACE = ("bot.teamsapp", "handlers.teams")
 COMPOSITION_ROOT = "bot.__main__"
 # aiohttp: the transport whose errors a surface adapter turns into the feature's own.
 SLACK_LIBRARIES = ("slack_sdk", "slack_bolt", "aiohttp")
@@ -166,6 +177,11 @@ def knows_no_surface(m: Module) -> bool:
     )
 
 
+def within_teams(name: str) -> bool:
+    """bot.teamsapp, and handlers/teams*.py."""
+    return within(name, "bot.teamsapp") or name.startswith(TEAMS_SURFACE[1])
+
+
 def is_slack(name: str) -> bool:
     """A Slack library, the Slack adapter, or a feature's Slack side (`bot.<feature>.slack_*`)."""
     last = name.rsplit(".", 1)[-1]
@@ -196,6 +212,8 @@ def violations(root: Path) -> list[str]:
                 found.append(f"{m.name} imports {name}: only {COMPOSITION_ROOT} may")
             if knows_no_surface(m) and is_slack(name):
                 found.append(f"{m.name} (a service) imports {name}")
+            if within_teams(m.name) and is_slack(name) and name != "aiohttp":
+                found.append(f"{m.name} (the Teams surface) imports {name}")
             if within(m.name, PURE) and within(name, IO_MODULES):
                 found.append(f"{m.name} (pure) imports {name}, which does I/O")
         if within(m.name, PURE) and m.calls_open:

@@ -78,7 +78,7 @@ class Surface:
     def _failing(self, kind: str, position: int) -> str | None:
         return self.fail_once.pop((kind, position), None)
 
-    async def open_group(self, user_ids: Sequence[str]) -> str:
+    async def open_group(self, team_id: str, user_ids: Sequence[str]) -> str:
         for conversation, members in self.conversations.items():
             if members == list(user_ids):
                 return conversation

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.platform.server import MAX_BODY_DEPTH, sanitized
+from bot.platform.bodies import MAX_BODY_DEPTH, sanitized
 from tests.conftest import FakeClock, RunningApp
 from tests.fakes.slack_requests import FORM, JSON_CONTENT, app_mention_event, event_envelope
 from tests.hardening.door_support import (

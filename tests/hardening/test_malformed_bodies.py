@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from slack_bolt.async_app import AsyncApp
 
-from bot.platform.server import MAX_BODY_BYTES
+from bot.platform.bodies import MAX_BODY_BYTES
 from tests.conftest import SIGNING_SECRET, FakeClock, RunningApp
 from tests.db_snapshot import changed, fingerprint
 from tests.fakes.slack_requests import form_body, sign, slash_command_form

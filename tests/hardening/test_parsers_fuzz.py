@@ -38,10 +38,11 @@ from bot.coffee.stats import parse_stats_args
 from bot.home.ids import HomeAction, HomeView
 from bot.home.store import HomePages, parse_page_value
 from bot.home.views import review_list_state
+from bot.platform.bodies import sanitized
 from bot.platform.dates import local, parse_day, start_of_day, start_of_next_day
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import translator
-from bot.platform.server import sanitized, well_formed
+from bot.platform.server import well_formed
 from bot.platform.slack_values import Unreadable, decode_object, to_id, to_offset
 from bot.privacy.ids import PrivacyAction
 from bot.tips import digest as tip_digest

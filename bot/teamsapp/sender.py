@@ -1,0 +1,178 @@
+"""Every call Fika makes to the Bot Connector, paced inside Teams' limits and retried.
+
+Through the Teams SDK's connector client (`microsoft_teams.api.ApiClient`), one per service
+URL. Teams' published limits for a bot: 7 messages a second in one conversation, and per
+tenant — Fika keeps itself to 20 a second (bot/platform/pacing.py waits before each call). A
+429 is waited out (its Retry-After, else a doubling back-off) and tried again, as are 5xx
+answers and dropped connections; after `ATTEMPTS` tries, or at once for a refusal that no
+retry can fix, `TeamsSendError` says why (`code` is Teams' error code, `transient` whether a
+later pass may succeed). Tokens never reach a log: errors carry only status and code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import httpx
+from microsoft_teams.api import Account, ApiClient
+from microsoft_teams.api.activities.message.message import MessageActivityInput
+from microsoft_teams.api.clients.conversation.params import CreateConversationParams
+from microsoft_teams.common import ClientOptions
+
+from bot.platform.pacing import MethodLimit, Pacer, Window, scaled
+from bot.teamsapp.token import BotToken, TokenError
+
+log = logging.getLogger(__name__)
+
+#: Teams: "7 messages per second per conversation"; per tenant Fika stays at or below 20/s.
+TEAMS_LIMITS = {
+    "teams.conversation": MethodLimit(per_channel=Window(7, 1.0)),
+    "teams.tenant": MethodLimit(per_channel=Window(20, 1.0)),
+}
+ATTEMPTS = 5
+MAX_RETRY_AFTER = 60.0
+
+T = TypeVar("T")
+
+
+class TeamsSendError(Exception):
+    """Teams did not take the call. `code`: its error code (or the HTTP status, or the kind of
+    outage); `status`: the HTTP status (0: no answer); `transient`: a later try may work."""
+
+    def __init__(self, code: str, status: int, transient: bool) -> None:
+        super().__init__(f"{code} (HTTP {status})")
+        self.code = code
+        self.status = status
+        self.transient = transient
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"http_{response.status_code}"
+    error: Any = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("code"), str):
+        return str(error["code"])[:64]
+    return f"http_{response.status_code}"
+
+
+def _retry_after(response: httpx.Response, attempt: int) -> float:
+    raw = response.headers.get("Retry-After", "")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return min(MAX_RETRY_AFTER, 0.5 * 2.0**attempt)
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+class TeamsSender:
+    def __init__(
+        self,
+        token: BotToken,
+        *,
+        rate_scale: float = 1.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self._token = token
+        self._clients: dict[str, ApiClient] = {}
+        self.pacer = Pacer(scaled(TEAMS_LIMITS, rate_scale))
+        self._sleep = sleep
+        self._scale = rate_scale
+        self.retried = 0  # for tests and logs: tries repeated after a 429/5xx
+
+    def client(self, service_url: str) -> ApiClient:
+        key = service_url.rstrip("/")
+        if key not in self._clients:
+            self._clients[key] = ApiClient(key, ClientOptions(token=self._token.get))
+        return self._clients[key]
+
+    async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        for attempt in range(ATTEMPTS):
+            try:
+                return await call()
+            except TokenError as exc:
+                raise TeamsSendError("token_unavailable", 0, transient=True) from exc
+            except httpx.HTTPStatusError as exc:
+                response = exc.response
+                status = response.status_code
+                code = _code(response)
+                if status == 401 and attempt == 0:
+                    self._token.forget()  # an expired or revoked token: get a new one once
+                    continue
+                if status == 429 or status >= 500:
+                    if attempt + 1 < ATTEMPTS:
+                        # A 429's Retry-After is Teams' own word and waited in full.
+                        if status == 429:
+                            wait = _retry_after(response, attempt)
+                        else:
+                            wait = 0.5 * 2**attempt / self._scale
+                        log.info("Teams %s: HTTP %s, trying again in %.2f s", what, status, wait)
+                        self.retried += 1
+                        await self._sleep(wait)
+                        continue
+                    raise TeamsSendError(code, status, transient=True) from None
+                raise TeamsSendError(code, status, transient=False) from None
+            except (httpx.TransportError, TimeoutError) as exc:
+                if attempt + 1 < ATTEMPTS:
+                    self.retried += 1
+                    await self._sleep(0.5 * 2**attempt / self._scale)
+                    continue
+                raise TeamsSendError(type(exc).__name__, 0, transient=True) from None
+        raise TeamsSendError("unauthorized", 401, transient=False)
+
+    async def send(
+        self, team_id: str, conversation_id: str, service_url: str, activity: dict[str, Any]
+    ) -> str:
+        """Post a message activity; its activity id."""
+        params = MessageActivityInput.model_validate(activity)
+        ops = self.client(service_url).conversations.activities(conversation_id)
+        async with (
+            self.pacer.slot("teams.tenant", team_id),
+            self.pacer.slot("teams.conversation", conversation_id),
+        ):
+            sent = await self._call("send", lambda: ops.create(params))
+        return str(sent.id)
+
+    async def update(
+        self,
+        team_id: str,
+        conversation_id: str,
+        service_url: str,
+        activity_id: str,
+        activity: dict[str, Any],
+    ) -> None:
+        """Replace a message the bot sent (a card updated in place)."""
+        params = MessageActivityInput.model_validate(activity)
+        ops = self.client(service_url).conversations.activities(conversation_id)
+        async with (
+            self.pacer.slot("teams.tenant", team_id),
+            self.pacer.slot("teams.conversation", conversation_id),
+        ):
+            await self._call("update", lambda: ops.update(activity_id, params))
+
+    async def open_personal(
+        self, team_id: str, service_url: str, teams_user_id: str, tenant_id: str
+    ) -> str:
+        """The 1:1 conversation with a person (Teams answers with the existing one): only
+        possible when the app is installed for them."""
+        params = CreateConversationParams(
+            members=[Account(id=teams_user_id)],
+            tenant_id=tenant_id,
+        )
+        client = self.client(service_url)
+        async with self.pacer.slot("teams.tenant", team_id):
+            created = await self._call("open", lambda: client.conversations.create(params))
+        return str(created.id)
+
+    async def members(
+        self, team_id: str, service_url: str, conversation_id: str
+    ) -> list[dict[str, Any]]:
+        """Everyone in a channel's team or a chat, as the connector lists them."""
+        ops = self.client(service_url).conversations.members(conversation_id)
+        async with self.pacer.slot("teams.tenant", team_id):
+            found = await self._call("members", ops.get_all)
+        return [m.model_dump(by_alias=True, exclude_none=True) for m in found]

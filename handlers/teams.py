@@ -1,0 +1,14 @@
+"""The Teams surface's handler modules (handlers/teams_router.py reads their tables)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from handlers import teams_install
+from handlers.teams_router import TeamsRouter
+
+MODULES: list[ModuleType] = [teams_install]
+
+
+def router() -> TeamsRouter:
+    return TeamsRouter(MODULES)
