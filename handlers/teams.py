@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from handlers import teams_install
+from handlers import teams_install, teams_people
 from handlers.teams_router import TeamsRouter
 
-MODULES: list[ModuleType] = [teams_install]
+MODULES: list[ModuleType] = [teams_install, teams_people]
 
 
 def router() -> TeamsRouter:

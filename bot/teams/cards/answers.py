@@ -25,7 +25,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.coffee.admin_results import NotAProgram, Pairing, PlanChanged, Started, Stopped
+from bot.coffee.admin_results import (
+    NotAProgram,
+    Pairing,
+    PlanChanged,
+    Started,
+    StatsExport,
+    Stopped,
+)
 from bot.coffee.enrolment import Joined, Left, Resumed
 from bot.coffee.participants import LEFT, PAUSED
 from bot.coffee.stats import CoffeeStats
@@ -751,6 +758,37 @@ def figures_card(t: TeamsTranslator, stats: CoffeeStats) -> Card:
         )
     )
     return card(body)
+
+
+#: Rounds listed in the figures' table (a card stays under 28 KB).
+TABLE_ROUNDS_MAX = 120
+
+
+def figures_table_card(t: TeamsTranslator, export: StatsExport) -> Card:
+    """`stats csv` on Teams: the figures and one line per round (the CSV file's columns), in
+    the personal chat."""
+    stats = export.stats
+    shown = figures_card(t, stats)
+    body = shown["body"]
+    header = " · ".join([t("Date"), t("Channel"), t("People"), t("Groups"), t("Groups that met")])
+    body.append(text_block(f"**{header}**", separator=True))
+    for row in stats.per_round[:TABLE_ROUNDS_MAX]:
+        channel = export.channel_names.get(row.channel_id) or t.name_of("#", row.channel_id)
+        cells = [
+            row.day.isoformat(),
+            plain(channel),
+            t.number(row.people),
+            t.number(row.groups),
+            t.number(row.met),
+        ]
+        body.append(text_block(" · ".join(cells), spacing="None"))
+    if len(stats.per_round) > TABLE_ROUNDS_MAX:
+        body.append(
+            note(
+                t.ngettext("and {n} more", "and {n} more", len(stats.per_round) - TABLE_ROUNDS_MAX)
+            )
+        )
+    return shown
 
 
 def figures_file_card(t: TeamsTranslator, url: str | None = None) -> Card:
