@@ -162,17 +162,21 @@ class TeamsRouter:
         return await (pair[0] if fetch else pair[1])(surface, turn, data)
 
     async def _lifecycle(self, surface: TeamsSurface, turn: Turn, activity: dict[str, Any]) -> None:
+        """installationUpdate says the app was added or removed, in every scope; the
+        conversationUpdate that comes with it (the bot among membersAdded) says nothing more
+        and is only remembered. Other members added to a team are "members_added"."""
         if activity.get("type") == "installationUpdate":
             action = str(activity.get("action") or "")
             name = "uninstall" if action.startswith("remove") else "install"
         else:
             added = activity.get("membersAdded")
-            bot_id = (activity.get("recipient") or {}).get("id")
+            bot_id = _dict(activity.get("recipient")).get("id")
             if not isinstance(added, list):
                 return
-            if any(isinstance(m, dict) and m.get("id") == bot_id for m in added):
-                name = "install"  # the bot was added to a team or a chat
-            else:
+            people = [m for m in added if isinstance(m, dict) and m.get("id") != bot_id]
+            if len(people) == len(added) and people:
                 name = "members_added"
+            else:
+                return
         for handler in self.events.get(name, []):
             await handler(surface, turn, activity)

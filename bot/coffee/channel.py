@@ -97,7 +97,7 @@ async def _sweep_users_list(deps: Deps, team_id: str, wanted: set[str], known: s
     each; what was read before a failure is kept, the rest stays as stored."""
     now = deps.now()
     try:
-        async for page in deps.chat.people():
+        async for page in deps.chat.people(team_id):
             users = [
                 u
                 for u in page

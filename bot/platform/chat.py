@@ -9,8 +9,18 @@ A refusal or an outage is a `ChatError` with the surface's code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
+
+#: The shape of Fika's ids for what lives on Microsoft Teams (bot/teams/identity.py: 32
+#: lower-case hex digits); Slack's ids start with an upper-case letter.
+_TEAMS_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def on_teams(any_id: str) -> bool:
+    """Whether a stored team, user or channel id is one of Teams' (else Slack's)."""
+    return _TEAMS_ID.fullmatch(any_id or "") is not None
 
 
 class ChatError(Exception):
@@ -30,7 +40,7 @@ class Chat(Protocol):
         """The person's profile as the surface gives it (name, locale, time zone, admin flags)."""
         ...
 
-    def people(self) -> AsyncIterator[list[dict[str, Any]]]:
+    def people(self, team_id: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
         """Everyone in the workspace, as profiles like `person` gives (deactivated accounts
         too), a page at a time (at most MAX_MEMBERS). A failure midway raises `ChatError`
         after the pages read so far."""
@@ -43,3 +53,31 @@ class Chat(Protocol):
 
 #: 100 pages of 200: more than any library's channel has.
 MAX_MEMBERS = 20_000
+
+
+class SurfaceChat:
+    """Each call to the chat of the surface the id belongs to (`on_teams`): Slack's, or the
+    Teams surface's when this process serves Teams."""
+
+    def __init__(self, slack: Chat, teams: Chat | None) -> None:
+        self.slack = slack
+        self.teams = teams
+
+    def _for(self, any_id: str | None) -> Chat:
+        if any_id is not None and on_teams(any_id):
+            if self.teams is None:
+                raise ChatError("teams_not_running")
+            return self.teams
+        return self.slack
+
+    async def group_members(self, conversation_id: str) -> list[str]:
+        return await self._for(conversation_id).group_members(conversation_id)
+
+    async def person(self, user_id: str) -> dict[str, Any]:
+        return await self._for(user_id).person(user_id)
+
+    def people(self, team_id: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        return self._for(team_id).people(team_id)
+
+    async def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        await self._for(user_id).publish_home(user_id, view)

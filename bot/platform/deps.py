@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.platform.chat import Chat
+from bot.platform.chat import Chat, SurfaceChat
 from bot.platform.config import Settings
 from bot.platform.db.engine import make_engine, make_sessionmaker
 from bot.platform.pacing import SLACK_LIMITS, Pacer, scaled
@@ -49,8 +49,10 @@ class Deps:
 
     @property
     def chat(self) -> Chat:
-        """The chat port (bot/platform/chat.py) over this process's Slack client and pacer."""
-        return SlackChat(self.client, self.pacer)
+        """The chat port (bot/platform/chat.py): Slack's over this process's client and pacer,
+        and Teams' for Teams' ids when this process serves Teams."""
+        teams = self.surfaces.get("teams")
+        return SurfaceChat(SlackChat(self.client, self.pacer), teams.chat if teams else None)
 
 
 def build_deps(settings: Settings) -> Deps:

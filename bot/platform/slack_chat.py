@@ -57,7 +57,7 @@ class SlackChat:
             raise SlackChatError(exc) from exc
         return dict(resp["user"])
 
-    async def people(self) -> AsyncIterator[list[dict[str, Any]]]:
+    async def people(self, team_id: str | None = None) -> AsyncIterator[list[dict[str, Any]]]:
         cursor: str | None = None
         read = 0
         while read < MAX_MEMBERS:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-_LOCAL = re.compile(r"[0-9a-f]{32}")
+from bot.platform.chat import on_teams
+
 _GUID = re.compile(r"[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
 
 
@@ -56,4 +57,4 @@ def local_channel(conversation_id: str) -> str:
 
 def is_teams(team_id: str) -> bool:
     """Whether a stored `team_id` is a Teams tenant (else it is a Slack workspace)."""
-    return _LOCAL.fullmatch(team_id or "") is not None
+    return on_teams(team_id)

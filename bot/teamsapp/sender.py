@@ -12,6 +12,7 @@ later pass may succeed). Tokens never reach a log: errors carry only status and 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -33,6 +34,8 @@ TEAMS_LIMITS = {
     "teams.tenant": MethodLimit(per_channel=Window(20, 1.0)),
 }
 ATTEMPTS = 5
+PAGE_SIZE = 200
+MAX_MEMBERS = 20_000
 MAX_RETRY_AFTER = 60.0
 
 T = TypeVar("T")
@@ -129,12 +132,14 @@ class TeamsSender:
     ) -> str:
         """Post a message activity; its activity id."""
         params = MessageActivityInput.model_validate(activity)
-        ops = self.client(service_url).conversations.activities(conversation_id)
+        conversations = self.client(service_url).conversations
         async with (
             self.pacer.slot("teams.tenant", team_id),
             self.pacer.slot("teams.conversation", conversation_id),
         ):
-            sent = await self._call("send", lambda: ops.create(params))
+            sent = await self._call(
+                "send", lambda: conversations.create_activity(conversation_id, params)
+            )
         return str(sent.id)
 
     async def update(
@@ -147,12 +152,15 @@ class TeamsSender:
     ) -> None:
         """Replace a message the bot sent (a card updated in place)."""
         params = MessageActivityInput.model_validate(activity)
-        ops = self.client(service_url).conversations.activities(conversation_id)
+        conversations = self.client(service_url).conversations
         async with (
             self.pacer.slot("teams.tenant", team_id),
             self.pacer.slot("teams.conversation", conversation_id),
         ):
-            await self._call("update", lambda: ops.update(activity_id, params))
+            await self._call(
+                "update",
+                lambda: conversations.update_activity(conversation_id, activity_id, params),
+            )
 
     async def open_personal(
         self, team_id: str, service_url: str, teams_user_id: str, tenant_id: str
@@ -171,8 +179,19 @@ class TeamsSender:
     async def members(
         self, team_id: str, service_url: str, conversation_id: str
     ) -> list[dict[str, Any]]:
-        """Everyone in a channel's team or a chat, as the connector lists them."""
-        ops = self.client(service_url).conversations.members(conversation_id)
-        async with self.pacer.slot("teams.tenant", team_id):
-            found = await self._call("members", ops.get_all)
-        return [m.model_dump(by_alias=True, exclude_none=True) for m in found]
+        """Everyone in a channel's team or a chat, as the connector lists them, every page
+        (Teams' paged roster: the unpaged one is deprecated for large teams)."""
+        conversations = self.client(service_url).conversations
+        members: list[dict[str, Any]] = []
+        token: str | None = None
+
+        async def page_after(after: str | None) -> Any:
+            return await conversations.get_paged_members(conversation_id, PAGE_SIZE, after)
+
+        while True:
+            async with self.pacer.slot("teams.tenant", team_id):
+                page = await self._call("members", functools.partial(page_after, token))
+            members += [m.model_dump(by_alias=True, exclude_none=True) for m in page.members]
+            token = page.continuation_token
+            if not token or len(members) >= MAX_MEMBERS:
+                return members

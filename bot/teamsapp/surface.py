@@ -118,6 +118,13 @@ class TeamsSurface:
     dispatch: Dispatch | None = None
     failures: list[str] = field(default_factory=list)  # handler errors, for logs and tests
 
+    @property
+    def chat(self) -> Any:
+        """The chat port on Teams (bot/teamsapp/chat.py)."""
+        from bot.teamsapp.chat import TeamsChat
+
+        return TeamsChat(self)
+
     # ------------------------------------------------------------------ people and language
     async def person(self, team_id: str, user_id: str) -> TeamsPerson | None:
         async with self.deps.db() as session:
