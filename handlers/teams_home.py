@@ -21,17 +21,16 @@ from bot.coffee.participants import ACTIVE, PAUSED
 from bot.coffee.programs import active_programs, next_round
 from bot.coffee.schedule import local_today
 from bot.home.store import HomePages, gather_home, year_figures
+from bot.people.channels import channel_members
 from bot.people.directory import is_admin
 from bot.people.models import Member
 from bot.people.permissions import Role
 from bot.teams.cards.answers import Card, TeamsTranslator, summary, teams_translator
 from bot.teams.cards.help import help_card
 from bot.teams.cards.home import ProgramStatus, home_card
-from bot.teams.identity import local_user
 from bot.teamsapp import store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsPerson
-from bot.teamsapp.sender import TeamsSendError
 from bot.teamsapp.surface import TeamsSurface
 from bot.teamsapp.turn import Turn
 from bot.tips.reviewers import is_reviewer
@@ -95,40 +94,12 @@ async def card_translator(
 async def in_channels(
     surface: TeamsSurface, team_id: str, user_id: str, channel_ids: Iterable[str]
 ) -> dict[str, bool]:
-    """Per program channel: is the person in its team (the connector's member list; a
-    channel it cannot read counts as not)."""
-    found: dict[str, bool] = {}
-    async with surface.deps.db() as session:
-        rows = {
-            row.channel_id: row
-            for row in await session.scalars(
-                select(TeamsChannel).where(TeamsChannel.team_id == team_id)
-            )
-        }
-    for channel_id in channel_ids:
-        row = rows.get(channel_id)
-        found[channel_id] = row is not None and await _member_of(surface, team_id, row, user_id)
-    return found
-
-
-async def _member_of(surface: TeamsSurface, team_id: str, row: TeamsChannel, user_id: str) -> bool:
-    try:
-        members = await surface.sender.members(team_id, row.service_url, row.conversation_id)
-    except TeamsSendError as exc:
-        log.warning("members of a Teams channel not read: %s", exc)
-        return False
-    except Exception:
-        log.exception("members of a Teams channel not read")
-        return False
-    for member in members:
-        aad = member.get("aadObjectId") or member.get("objectId")
-        if isinstance(aad, str):
-            try:
-                if local_user(aad) == user_id:
-                    return True
-            except ValueError:
-                continue
-    return False
+    """Per program channel: is the person in its team (the chat port's roster, cached a
+    minute; a channel it cannot read counts as not)."""
+    return {
+        channel_id: user_id in await channel_members(surface.deps, team_id, channel_id)
+        for channel_id in channel_ids
+    }
 
 
 # ---------------------------------------------------------------------------- the card

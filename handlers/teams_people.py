@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -66,7 +66,7 @@ from bot.teamsapp.invoke import card_activity, dialog, dialog_message
 from bot.teamsapp.surface import TeamsSurface
 from bot.teamsapp.turn import Turn
 from bot.tips.commands import TIPS
-from handlers.teams_home import card_translator, in_channels, render_home, update_home
+from handlers.teams_home import card_translator, channel_names, render_home, update_home
 
 log = logging.getLogger(__name__)
 
@@ -127,24 +127,12 @@ def _where(turn: Turn) -> service.TypedIn:
     return service.TypedIn(turn.channel_id or "")
 
 
-async def _in_channel(surface: TeamsSurface, turn: Turn, channel_id: str) -> bool:
-    """Whether the person is in a program channel's team (typed there: yes)."""
-    if turn.user_id is None:
-        return False
-    if channel_id == turn.channel_id:
-        return True
-    found = await in_channels(surface, turn.team_id, turn.user_id, [channel_id])
-    return found.get(channel_id, False)
-
-
 # ---------------------------------------------------------------------------- everyone
 
 
 async def _join(surface: TeamsSurface, turn: Turn, args: list[str]) -> None:
     assert turn.user_id is not None
     joined = await service.join(surface.deps, turn.team_id, turn.user_id, _where(turn))
-    # Teams' channel membership is the connector's, not the Slack directory's.
-    joined = replace(joined, in_channel=await _in_channel(surface, turn, joined.program.channel_id))
     await _reply(surface, turn, cards.joined_card(await _t(surface, turn), joined))
 
 
@@ -268,8 +256,6 @@ class TeamsPrograms:
         )
 
     async def _channel_t(self) -> TeamsTranslator:
-        from handlers.teams_home import channel_names
-
         t = await workspace_translator(self.surface.deps, self.team_id)
         return cards.teams_translator(t, await channel_names(self.surface, self.team_id))
 
@@ -292,8 +278,6 @@ class TeamsPrograms:
         )
 
     async def channel_name(self, channel_id: str) -> str | None:
-        from handlers.teams_home import channel_names
-
         return (await channel_names(self.surface, self.team_id)).get(channel_id)
 
     async def send_figures(self, team_id: str, user_id: str, export: StatsExport) -> None:
@@ -450,8 +434,7 @@ def _home_verb(use_case: Callable[..., Awaitable[Any]], notice: Callable[..., st
 
 async def _home_join(surface: TeamsSurface, turn: Turn, which: service.Named) -> Any:
     assert turn.user_id is not None
-    joined = await service.join(surface.deps, turn.team_id, turn.user_id, which)
-    return replace(joined, in_channel=await _in_channel(surface, turn, joined.program.channel_id))
+    return await service.join(surface.deps, turn.team_id, turn.user_id, which)
 
 
 async def _home_leave(surface: TeamsSurface, turn: Turn, which: service.Named) -> Any:

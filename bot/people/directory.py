@@ -17,7 +17,6 @@ from bot.platform import trigger
 from bot.platform.chat import ChatError
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator, translator
-from bot.teams.identity import is_teams
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +66,12 @@ async def workspace_translator(deps: Deps, team_id: str) -> Translator:
 
 
 async def is_admin(deps: Deps, team_id: str, user_id: str, *, fresh: bool = True) -> bool:
-    """ADMIN_USER_IDS, or a workspace admin/owner per users.info (on Teams:
-    TEAMS_ADMIN_USER_IDS).
+    """ADMIN_USER_IDS, or a workspace admin/owner per users.info.
 
     Every admin action asks `fresh` (users.info read again); `fresh=False` uses what was last
     read, for what is only shown (the Home's admin figures)."""
     if user_id in deps.settings.admin_user_ids:
         return True
-    if is_teams(team_id):
-        # Teams tells a bot nothing of a tenant's admin roles: the Fika admins on Teams are
-        # TEAMS_ADMIN_USER_IDS (Entra object ids) and ADMIN_USER_IDS.
-        teams = deps.settings.teams
-        return teams is not None and user_id in teams.admin_user_ids
     if fresh:
         member: Member | None = await ensure_member(deps, team_id, user_id, force=True)
     else:
