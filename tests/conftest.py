@@ -33,6 +33,9 @@ from bot.platform.slack_client import ConnectionRetry, ServerErrorRetry
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import AppResponse, SlackSender
 
+# The Teams surface's fixtures (fake_teams, teams_app).
+pytest_plugins = ["tests.teams_support"]
+
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0FIKA"

@@ -94,16 +94,17 @@ class AiohttpAdapter:
 
 
 def _activity_shape(body: dict[str, Any]) -> bool:
-    """The fields the SDK and Fika read have Teams' types (the SDK's model validates them)."""
+    """Whether the SDK can read the body as an activity: its own two validations (the core
+    fields, then the activity's type and invoke name), which it would otherwise fail with a
+    500 after the signature check."""
+    from microsoft_teams.api.activities import ActivityTypeAdapter
     from microsoft_teams.apps.events import CoreActivity
 
     if not isinstance(body.get("type"), str):
         return False
-    for key in ("from", "conversation", "recipient", "channelData"):
-        if key in body and not isinstance(body[key], dict | None):
-            return False
     try:
-        CoreActivity.model_validate(body)
+        core = CoreActivity.model_validate(body)
+        ActivityTypeAdapter.validate_python(core.model_dump(by_alias=True, exclude_none=True))
     except (ValidationError, ValueError, TypeError):
         return False
     return True
