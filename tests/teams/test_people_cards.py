@@ -20,6 +20,7 @@ from bot.coffee.models import CoffeeParticipant
 from bot.coffee.participants import ACTIVE, LEFT, PAUSE_USAGE, PAUSED
 from bot.coffee.standing import OUT
 from bot.coffee.stats import CoffeeStats
+from bot.coffee.views.answers import joined_notice
 from bot.coffee.views.messages import IntroPerson as Partner
 from bot.home.store import Figures, HomeData, HomePages, ProfileFacts, ProgramCard
 from bot.people.models import Library, Member
@@ -103,9 +104,10 @@ def dialogs(card: JSON) -> list[JSON]:
         item = stack.pop()
         if isinstance(item, dict):
             data = item.get("data")
-            submit = item.get("type") == "Action.Submit" and isinstance(data, dict)
-            if submit and (data.get("msteams") or {}).get("type") == "task/fetch":
-                found.append(data)
+            if item.get("type") == "Action.Submit" and isinstance(data, dict):
+                fetch = (data.get("msteams") or {}).get("type") == "task/fetch"
+                if fetch:
+                    found.append(data)
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
@@ -187,9 +189,7 @@ def admin_home(locale: str) -> JSON:
         home_data(locale, cards, admin=True, total=9, offset=4),
         teams_user_id=ANNA_TEAMS,
         programs=statuses,
-        notice=answers.slack_answers.joined_notice(
-            tt(locale), Joined(program(channel=CHANNEL), False, NEXT_ROUND, True)
-        ),
+        notice=joined_notice(tt(locale), Joined(program(channel=CHANNEL), False, NEXT_ROUND, True)),
     )
 
 
