@@ -24,7 +24,7 @@ from tests.fakes.teams_platform import FakeTeams, User
 def teams_settings(fake: FakeTeams, **changes: Any) -> TeamsSettings:
     base = TeamsSettings(
         bot_id=fake.app_id,
-        bot_password=Secret(fake.app_secret),
+        bot_secret=Secret(fake.app_secret),
         tenant_id=fake.app_tenant,
         openid_url=fake.openid_url,
         login_url=fake.login_endpoint,

@@ -60,7 +60,7 @@ class TeamsSettings:
     only, where the Bot Framework's keys and tokens are served."""
 
     bot_id: str  # the app registration's Application (client) ID
-    bot_password: Secret  # a client secret of that registration
+    bot_secret: Secret  # a client secret of that registration
     # Single-tenant registrations get their tokens from their own tenant; multi-tenant ones
     # from "botframework.com".
     tenant_id: str = "botframework.com"
@@ -121,7 +121,7 @@ class Settings:
         if self.slack_app_token:
             values.append(self.slack_app_token.get())
         if self.teams is not None:
-            values.append(self.teams.bot_password.get())
+            values.append(self.teams.bot_secret.get())
         password = make_url(self.database_url).password
         if password:
             values.append(str(password))
@@ -353,10 +353,10 @@ def _teams_settings(get: Callable[[str], str], problems: list[str]) -> TeamsSett
         )
     elif not _GUID.match(bot_id):
         problems.append("  TEAMS_BOT_ID must be the Application (client) ID, a GUID.")
-    password = get("TEAMS_BOT_PASSWORD")
+    password = get("TEAMS_BOT_SECRET")
     if not password:
         problems.append(
-            f"  TEAMS_BOT_PASSWORD is missing: {_ENTRA} → Certificates & secrets → New client "
+            f"  TEAMS_BOT_SECRET is missing: {_ENTRA} → Certificates & secrets → New client "
             "secret (copy its Value)."
         )
     tenant = get("TEAMS_TENANT_ID") or "botframework.com"
@@ -395,7 +395,7 @@ def _teams_settings(get: Callable[[str], str], problems: list[str]) -> TeamsSett
         return None
     return TeamsSettings(
         bot_id=bot_id,
-        bot_password=Secret(password),
+        bot_secret=Secret(password),
         tenant_id=tenant,
         openid_url=urls["TEAMS_OPENID_URL"],
         login_url=urls["TEAMS_LOGIN_URL"].rstrip("/"),

@@ -54,7 +54,7 @@ class BotToken:
         form = {
             "grant_type": "client_credentials",
             "client_id": s.bot_id,
-            "client_secret": s.bot_password.get(),
+            "client_secret": s.bot_secret.get(),
             "scope": BOT_SCOPE,
         }
         session = self._session or aiohttp.ClientSession()

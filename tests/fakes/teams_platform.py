@@ -298,6 +298,7 @@ class FakeTeams:
         self.conversations: dict[str, Conversation] = {}
         self.installed: set[str] = set()  # users ("29:" ids) with the app in personal scope
         self.blocked: set[str] = set()
+        self.uninstalled: set[str] = set()  # users who removed the app (personal scope)
         self.calls: list[Call] = []
         self.rejected: list[Rejected] = []
         self.updates: list[Update] = []
@@ -465,12 +466,16 @@ class FakeTeams:
         """The user adds the app in personal scope."""
         with self._lock:
             self.installed.add(user.id)
+            self.uninstalled.discard(user.id)
             self.blocked.discard(user.id)
             self.conversations[self.personal_conversation(user)].created = True
 
     def uninstall(self, user: User) -> None:
+        """The user removes the app: the bot's sends to their chat are refused (403), and
+        they cannot write to it (building a message from them raises)."""
         with self._lock:
             self.installed.discard(user.id)
+            self.uninstalled.add(user.id)
 
     def block(self, user: User) -> None:
         """The user blocks the bot's 1:1 chat (sends answer 403 ConversationBlockedByUser)."""
@@ -680,9 +685,21 @@ class FakeTeams:
         )
 
     def _inbound(
-        self, kind: str, user: User, conversation: Any = None, *, activity_id: str | None = None
+        self,
+        kind: str,
+        user: User,
+        conversation: Any = None,
+        *,
+        activity_id: str | None = None,
+        installing: bool = True,
     ) -> JSON:
         found, conversation_id = self._resolve(user, conversation)
+        if found.kind == "personal" and installing:
+            # Only someone with the app installed can use the bot's 1:1 chat ("Uninstall
+            # behavior for personal app with bot": after removal, messages get 403).
+            if user.id in self.uninstalled:
+                raise RuntimeError(f"{user.name} removed the app: Teams delivers nothing of theirs")
+            self.install(user)
         n = self._next()
         activity_id = activity_id or f"f:fake-{n:06d}"
         timestamp, local = self._timestamps()
@@ -739,7 +756,8 @@ class FakeTeams:
         """A message from `user`. In a channel the bot only hears messages that @mention it:
         the text starts "<at>Fika</at> " with its mention entity (`mention=False` leaves it
         out). A channel message with no `reply_to_id` starts a thread, whose conversation id
-        is "<channel>;messageid=<its id>"."""
+        is "<channel>;messageid=<its id>". In the 1:1 chat: the app is installed for `user`
+        (nobody else can write there); RuntimeError if they removed it."""
         n = self._next()
         message_id = str(_ACTIVITY_EPOCH_MS + n)
         found, conversation_id = self._resolve(user, conversation)
@@ -747,9 +765,6 @@ class FakeTeams:
             thread = reply_to_id or message_id
             conversation_id = f"{conversation_id};messageid={thread}"
         activity = self._inbound("message", user, conversation_id, activity_id=message_id)
-        if found.kind == "personal":
-            with self._lock:
-                found.created = True
         if mention is None:
             mention = found.kind == "channel"
         if mention:
@@ -784,7 +799,7 @@ class FakeTeams:
     def uninstall_activity(self, user: User, team: Team | None = None) -> JSON:
         if team is None:
             self.uninstall(user)
-            activity = self._inbound("installationUpdate", user)
+            activity = self._inbound("installationUpdate", user, installing=False)
         else:
             self.install_team(team, installed=False)
             activity = self._inbound("installationUpdate", user, team.general)

@@ -68,3 +68,75 @@ def test_secrets_never_show_in_repr() -> None:
 def test_admin_ids_parse() -> None:
     s = load_settings({**VALID, "ADMIN_USER_IDS": "U01ABC, U02DEF  W03GHI"})
     assert s.admin_user_ids == {"U01ABC", "U02DEF", "W03GHI"}
+
+
+TEAMS = {
+    "SURFACES": "teams",
+    "TEAMS_BOT_ID": "1a2b3c4d-5e6f-4a0b-8c9d-0e1f2a3b4c5d",
+    "TEAMS_BOT_SECRET": "s3cr3t-value",
+}
+
+
+def test_teams_alone_needs_no_slack_settings() -> None:
+    s = load_settings(TEAMS, dotenv_path=None)
+    assert s.surfaces == ("teams",) and not s.slack_enabled
+    assert s.teams is not None and s.teams.bot_id == TEAMS["TEAMS_BOT_ID"]
+    assert s.teams.tenant_id == "botframework.com"  # multi-tenant unless a tenant is given
+    assert "s3cr3t-value" in s.secret_values()
+    assert "s3cr3t-value" not in repr(s)
+
+
+def test_both_surfaces_need_both_settings() -> None:
+    with pytest.raises(SettingsError) as exc:
+        load_settings({**TEAMS, "SURFACES": "slack,teams"}, dotenv_path=None)
+    assert any("SLACK_BOT_TOKEN" in p for p in exc.value.problems)
+    with pytest.raises(SettingsError) as exc:
+        load_settings({**VALID, "SURFACES": "slack, teams"}, dotenv_path=None)
+    assert any("TEAMS_BOT_ID" in p for p in exc.value.problems)
+    assert any("TEAMS_BOT_SECRET" in p for p in exc.value.problems)
+
+
+def test_the_default_is_slack_alone() -> None:
+    s = load_settings(VALID, dotenv_path=None)
+    assert s.surfaces == ("slack",) and s.teams is None
+
+
+def test_malformed_teams_settings_are_named() -> None:
+    with pytest.raises(SettingsError) as exc:
+        load_settings(
+            {
+                **TEAMS,
+                "SURFACES": "teams,zoom",
+                "TEAMS_BOT_ID": "fika",
+                "TEAMS_TENANT_ID": "contoso",
+                "TEAMS_ADMIN_USER_IDS": "U123",
+                "TEAMS_OPENID_URL": "ftp://x",
+            },
+            dotenv_path=None,
+        )
+    text = "\n".join(exc.value.problems)
+    for name in (
+        "SURFACES",
+        "TEAMS_BOT_ID",
+        "TEAMS_TENANT_ID",
+        "TEAMS_ADMIN_USER_IDS",
+        "TEAMS_OPENID_URL",
+    ):
+        assert name in text
+
+
+def test_teams_admin_ids_become_local_ids() -> None:
+    s = load_settings(
+        {
+            **TEAMS,
+            "TEAMS_ADMIN_USER_IDS": (
+                "AAAAAAAA-bbbb-cccc-dddd-eeeeeeeeeeee, 0123456789abcdef0123456789abcdef"
+            ),
+        },
+        dotenv_path=None,
+    )
+    assert s.teams is not None
+    assert s.teams.admin_user_ids == {
+        "aaaaaaaabbbbccccddddeeeeeeeeeeee",
+        "0123456789abcdef0123456789abcdef",
+    }

@@ -554,7 +554,6 @@ def test_inbound_activities_are_what_the_sdk_reads(fake_teams: FakeTeams) -> Non
         fake_teams.install_activity(user, team),
         fake_teams.bot_added_activity(user, team),
         fake_teams.bot_added_activity(user),
-        fake_teams.uninstall_activity(user),
         fake_teams.invoke_execute(user, "home.open", {"a": 1}, reply_to_id="1767000000001"),
         fake_teams.invoke_task_fetch(user, {"dialog": "tips.new"}),
         fake_teams.invoke_task_submit(user, {"dialog": "tips.new", "tip": "Läs!"}),
@@ -562,6 +561,7 @@ def test_inbound_activities_are_what_the_sdk_reads(fake_teams: FakeTeams) -> Non
         fake_teams.invoke_message_extension_submit(
             user, "saveTip", {"tip": "x"}, "En bok", channel
         ),
+        fake_teams.uninstall_activity(user),
     ]
     types = []
     for activity in built:
@@ -582,15 +582,28 @@ def test_inbound_activities_are_what_the_sdk_reads(fake_teams: FakeTeams) -> Non
     assert in_channel["conversation"]["id"] == f"{channel.id};messageid={in_channel['id']}"
     assert in_channel["text"] == "<at>Fika</at> tips setup"
     assert in_channel["channelData"]["team"]["aadGroupId"] == team.aad_group_id
-    execute = built[7]["value"]
+    by_name = {a.get("name"): a for a in built if a["type"] == "invoke"}
+    execute = by_name["adaptiveCard/action"]["value"]
     assert execute == {
         "action": {"type": "Action.Execute", "verb": "home.open", "data": {"a": 1}},
         "trigger": "manual",
     }
-    extension = built[10]["value"]
+    extension = by_name["composeExtension/fetchTask"]["value"]
     assert extension["commandContext"] == "message"
     assert extension["messagePayload"]["body"]["content"] == "<p>En bra bok</p>"
-    assert user.id in fake_teams.installed or built[6]["action"] == "remove"
+    assert built[-1]["action"] == "remove" and user.id not in fake_teams.installed
+    with pytest.raises(RuntimeError, match="removed the app"):
+        fake_teams.message(user, "hallå?")
+
+
+def test_writing_in_the_1_1_chat_means_the_app_is_installed(
+    fake_teams: FakeTeams, bot: Bot
+) -> None:
+    user = fake_teams.add_user(TENANT, "Ville Virtanen", locale="fi-FI")
+    assert bot.open_personal(user).status_code == 403
+    fake_teams.message(user, "moi")
+    assert user.id in fake_teams.installed
+    assert bot.open_personal(user).status_code == 201
 
 
 def test_press_takes_the_button_from_the_card_the_bot_sent(fake_teams: FakeTeams, bot: Bot) -> None:
