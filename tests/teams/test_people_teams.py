@@ -247,21 +247,13 @@ async def test_a_button_naming_another_program_is_refused(office: Office) -> Non
     assert shows(body["value"], "sv", "This coffee-break program has ended.")
 
 
-def refresh(office: Office, user: User, chat: str, home_id: str) -> JSON:
-    """The card's refresh invoke, as Teams sends it but with trigger "manual" (see
-    test_an_automatic_refresh_reaches_the_handlers)."""
-    activity = office.fake.refresh(user, chat, home_id)
-    activity["value"]["trigger"] = "manual"
-    return activity
-
-
 async def test_the_refresh_draws_the_card_for_whoever_looks(office: Office) -> None:
     """The home card differs by role: the server decides at every refresh."""
     await say(office, office.admin, "start", office.channel)
     await office.app.install(office.admin)
     chat, home_id, card = await home_of(office, office.admin)
     assert card["refresh"]["userIds"] == [office.admin.id]
-    _, body = await office.app.send(refresh(office, office.admin, chat, home_id))
+    _, body = await office.app.send(office.fake.refresh(office.admin, chat, home_id))
     admin_card = body["value"]
     assert "🛠 For the AKE team" in strings_in(admin_card)
     assert "Bibliotek i Österbotten › Fika" in strings_in(admin_card)
@@ -269,17 +261,12 @@ async def test_the_refresh_draws_the_card_for_whoever_looks(office: Office) -> N
     office.app.surface.settings = dataclasses.replace(
         office.app.surface.settings, admin_user_ids=frozenset()
     )
-    _status, body = await office.app.send(refresh(office, office.admin, chat, home_id))
+    _status, body = await office.app.send(office.fake.refresh(office.admin, chat, home_id))
     assert "🛠 For the AKE team" not in strings_in(body["value"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="microsoft-teams-api 2.1.1 models AdaptiveCardInvokeValue.trigger as "
-    'Literal["manual"]: the refresh Teams sends (trigger "automatic") fails the SDK\'s '
-    "validation and the door answers 400",
-)
 async def test_an_automatic_refresh_reaches_the_handlers(office: Office) -> None:
+    """Teams' own refresh (trigger "automatic") gets the card drawn for the viewer."""
     await office.app.install(office.bea)
     chat, home_id, _ = await home_of(office, office.bea)
     status, body = await office.app.send(office.fake.refresh(office.bea, chat, home_id))
@@ -419,3 +406,52 @@ async def test_status_and_my_data_typed_in_a_channel_go_to_the_personal_chat(
     assert "I sent you the answer in our personal chat." in strings_in(notes[-1])
     await say(office, office.bea, "status")
     assert shows(cards_in(office.fake, chat)[-1], "sv", "Your coffee breaks")
+
+
+# ---------------------------------------------------------------------------- figures, rounds
+
+
+async def test_stats_in_the_channel_and_as_a_table_in_the_personal_chat(office: Office) -> None:
+    await say(office, office.admin, "start", office.channel)
+    await office.app.install(office.admin)
+    await say(office, office.admin, "stats 2026", office.channel)
+    figures = thread_cards(office.fake, office.channel.id)[-1]
+    assert "Coffee breaks 1 January 2026 – 31 December 2026" in strings_in(figures)
+    await say(office, office.admin, "stats csv", office.channel)
+    coming = thread_cards(office.fake, office.channel.id)[-1]
+    assert shows(coming, "en", "I'm preparing the file; it comes to our direct messages.")
+    chat = office.fake.personal_conversation(office.admin)
+    table = cards_in(office.fake, chat)[-1]
+    assert "**Date · Channel · People · Groups · Groups that met**" in strings_in(table)
+    await say(office, office.bea, "statistik", office.channel)
+    refused = thread_cards(office.fake, office.channel.id)[-1]
+    assert shows(refused, "sv", ADMINS_ONLY)
+
+
+async def test_pair_now_starts_this_periods_round_once(office: Office) -> None:
+    await say(office, office.admin, "start", office.channel)
+    await say(office, office.admin, "pair-now", office.channel)
+    answers = [strings_in(c) for c in thread_cards(office.fake, office.channel.id)]
+    assert any("Pairing starts now" in text for text in answers)
+    assert office.app.surface.failures == []
+    await say(office, office.admin, "pair-now", office.channel)
+    answers = [strings_in(c) for c in thread_cards(office.fake, office.channel.id)]
+    assert sum("Pairing starts now" in text for text in answers) == 1
+    assert any("This period's round has already been made" in text for text in answers)
+
+
+async def test_fika_added_to_a_team_says_how_to_start(office: Office) -> None:
+    status, _ = await office.app.send(office.fake.install_activity(office.admin, office.team))
+    assert status == 200
+    (card,) = cards_in(office.fake, office.team.general.id)
+    assert "**starta** — " in strings_in(card)  # the tenant's language (DEFAULT_LOCALE sv)
+    assert "@Fika hjälp" in strings_in(card)
+
+
+async def test_help_lists_the_tips_words_teams_answers(office: Office) -> None:
+    await office.app.install(office.bea)
+    await say(office, office.bea, "hjälp")
+    card = cards_in(office.fake, office.fake.personal_conversation(office.bea))[-1]
+    text = strings_in(card)
+    assert "**ny**" in text and "**sök**" in text  # tips' words typed on their own
+    assert text.count("**hjälp** — ") == 1
