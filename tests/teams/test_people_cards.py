@@ -406,6 +406,7 @@ def test_slack_sentences_become_teams_markdown_with_the_readers_command_words() 
     assert "Fika Österbotten" in text and f"<#{CHANNEL}>" not in text
     assert teams_markdown("*Next round:* {when}") == "**Next round:** {when}"
     assert teams_markdown("`/fika pause 2 weeks`, *a* b*c") == "**pause 2 weeks**, **a** b*c"
+    assert teams_markdown("`/tips export` or `/tips`") == "**tips export** or **tips**"
 
 
 def test_names_and_user_text_are_plain_text_never_markup() -> None:

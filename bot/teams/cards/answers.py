@@ -9,7 +9,8 @@ program, one channel or several):
 
 * a translated sentence's `*bold*` becomes `**bold**`, and `` `/fika join` `` (a command to
   type) the bold word `**join**` — on Teams the command words are typed on their own
-  (personal chat) or after @Fika (a team channel);
+  (personal chat) or after @Fika (a team channel); `` `/tips export` `` becomes
+  `**tips export**`;
 * a channel or person the views link (`<#id>`, `<@id>`) is shown by its name, from the names
   the handler passes in; everything put into a sentence (names, dates, what someone wrote) is
   made plain text (`plain`): it cannot become markup.
@@ -71,15 +72,20 @@ class Markdown(str):
 
 _CODE = re.compile(r"`([^`\n]+)`")
 _BOLD = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
-_COMMAND = re.compile(r"^/(?:fika|tips)(?:\s+|$)")
+_FIKA = re.compile(r"^/fika(?:\s+|$)")
 _LINK = re.compile(r"<([#@])([^<>|\s]+)(?:\|[^<>]*)?>")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*\{(\w+)\}")
 _TOKEN = "\x00{}\x00"  # noqa: S105 (a placeholder, not a password)
 
 
 def command_text(code: str) -> str:
-    """What a Slack sentence's `` `/fika join` `` says to type on Teams: `join`."""
-    return _COMMAND.sub("", code.strip()).strip() or "Fika"
+    """What a Slack sentence's code says to type on Teams: `/fika join` is `join` (the `/fika`
+    words are typed on their own), `/tips export` is `tips export` (the tips' are typed after
+    `tips`, handlers/teams_tips.py)."""
+    code = code.strip()
+    if code.startswith("/tips"):
+        return code[1:]
+    return _FIKA.sub("", code).strip() or "Fika"
 
 
 def teams_markdown(template: str) -> str:
