@@ -75,7 +75,7 @@ Handler = Callable[[TeamsSurface, Turn, list[str]], Awaitable[None]]
 SENT_TO_CHAT = N_("I sent you the answer in our personal chat.")
 INSTALL_FIRST = N_(
     "I can only send this to you in a personal chat: open Fika from the apps in Teams "
-    "(Apps → Fika → Open), then ask me again."
+    "(Apps → Fika → Add), then ask me again."
 )
 PAUSE_SUGGESTED = timedelta(weeks=2)
 
