@@ -45,11 +45,13 @@ class TeamsSendError(Exception):
     """Teams did not take the call. `code`: its error code (or the HTTP status, or the kind of
     outage); `status`: the HTTP status (0: no answer); `transient`: a later try may work."""
 
-    def __init__(self, code: str, status: int, transient: bool) -> None:
+    def __init__(self, code: str, status: int, transient: bool, maybe_sent: bool = False) -> None:
         super().__init__(f"{code} (HTTP {status})")
         self.code = code
         self.status = status
         self.transient = transient
+        # The request went out and no answer came back: the message may be there.
+        self.maybe_sent = maybe_sent
 
 
 def _code(response: httpx.Response) -> str:
@@ -93,7 +95,12 @@ class TeamsSender:
             self._clients[key] = ApiClient(key, ClientOptions(token=self._token.get))
         return self._clients[key]
 
-    async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+    async def _call(
+        self, what: str, call: Callable[[], Awaitable[T]], *, repeatable: bool = True
+    ) -> T:
+        """`repeatable=False` (a new message): a failure after the request went out — no
+        answer, a dropped connection — is not tried again here, since the message may have
+        landed; the caller's books decide (bot/teamsapp/coffee_effects.py)."""
         for attempt in range(ATTEMPTS):
             try:
                 return await call()
@@ -120,6 +127,9 @@ class TeamsSender:
                     raise TeamsSendError(code, status, transient=True) from None
                 raise TeamsSendError(code, status, transient=False) from None
             except (httpx.TransportError, TimeoutError) as exc:
+                sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                if sent and not repeatable:
+                    raise TeamsSendError("no_answer", 0, transient=True, maybe_sent=True) from None
                 if attempt + 1 < ATTEMPTS:
                     self.retried += 1
                     await self._sleep(0.5 * 2**attempt / self._scale)
@@ -138,7 +148,9 @@ class TeamsSender:
             self.pacer.slot("teams.conversation", conversation_id),
         ):
             sent = await self._call(
-                "send", lambda: conversations.create_activity(conversation_id, params)
+                "send",
+                lambda: conversations.create_activity(conversation_id, params),
+                repeatable=False,
             )
         return str(sent.id)
 

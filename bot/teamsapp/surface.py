@@ -103,9 +103,9 @@ def _readable_by_the_sdk(body: dict[str, Any]) -> None:
     `refresh`); the SDK would answer that with a 500. Its copy says "manual"; Fika's handlers
     read the activity as Teams sent it (`_RAW`)."""
     value = body.get("value")
-    if body.get("name") == "adaptiveCard/action" and isinstance(value, dict):
-        if value.get("trigger") == "automatic":
-            value["trigger"] = "manual"
+    automatic = isinstance(value, dict) and value.get("trigger") == "automatic"
+    if body.get("name") == "adaptiveCard/action" and automatic:
+        body["value"]["trigger"] = "manual"
 
 
 def _activity_shape(body: dict[str, Any]) -> bool:

@@ -227,8 +227,8 @@ async def test_a_tip_goes_from_the_form_to_the_curators_and_into_the_digest(
     assert "actions" not in card
     assert card["body"][1]["text"] == "Läsecirkel för nyanlända \\*\\*nu\\*\\*"
 
-    # Each viewer's refresh: a curator's card has the buttons, anyone else's none. (Teams
-    # sends it with trigger "automatic", which the door refuses today: see the xfail below.)
+    # Each viewer's refresh: a curator's card has the buttons, anyone else's none (Teams sends
+    # it with trigger "automatic": test_the_automatic_refresh_reaches_the_tips).
     w.fake.refresh(w.rea, w.review.id, posted["id"])  # Rea's client would ask: she is listed
     with pytest.raises(KeyError):
         w.fake.refresh(w.otto, w.review.id, posted["id"])  # not in userIds: Teams won't ask
@@ -279,11 +279,6 @@ async def test_a_tip_goes_from_the_form_to_the_curators_and_into_the_digest(
     assert row.posted_at is not None and row.tip_count == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="microsoft-teams-api 2.1.1 types adaptiveCard/action's trigger as 'manual' only, so "
-    "the door (bot/teamsapp/surface.py _activity_shape) answers Teams' automatic refresh 400",
-)
 async def test_the_automatic_refresh_reaches_the_tips(world: World) -> None:
     w = world
     await setup_channels(w)
