@@ -28,7 +28,7 @@ from bot.people.permissions import Role
 from bot.teams.cards.answers import Card, TeamsTranslator, summary, teams_translator
 from bot.teams.cards.help import help_card
 from bot.teams.cards.home import ProgramStatus, home_card
-from bot.teamsapp import store
+from bot.teamsapp import outbox, store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsPerson
 from bot.teamsapp.surface import TeamsSurface
@@ -220,12 +220,14 @@ async def update_home(
         )
         activity = card_activity(card, summary(card))
         if person.home_activity_id:
-            await surface.sender.update(
+            # Replaced in place, so safe to repeat: Teams' outbox retries it if need be.
+            await outbox.deliver(
+                surface,
                 team_id,
                 person.conversation_id,
                 person.service_url,
-                person.home_activity_id,
                 activity,
+                activity_id=person.home_activity_id,
             )
             return
         activity_id = await surface.sender.send(

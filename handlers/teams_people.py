@@ -61,7 +61,7 @@ from bot.teams.cards.home import PAGE as HOME_PAGE
 from bot.teams.cards.home import REFRESH as HOME_REFRESH
 from bot.teams.cards.home import RESUME as HOME_RESUME
 from bot.teams.cards.home import home_offset, program_named
-from bot.teamsapp import store
+from bot.teamsapp import outbox, store
 from bot.teamsapp.invoke import card_activity, dialog, dialog_message
 from bot.teamsapp.surface import TeamsSurface
 from bot.teamsapp.turn import Turn
@@ -226,8 +226,8 @@ async def unknown(surface: TeamsSurface, turn: Turn, words: list[str]) -> None:
 @dataclass(frozen=True)
 class TeamsPrograms:
     """`bot.coffee.admin_service.ProgramChannels` on Teams: a program's channel is a team
-    channel Fika is in (it was typed in, so the bot is there); posts go into it through the
-    connector, in the tenant's language."""
+    channel Fika is in (it was typed in, so the bot is there); posts go into it through
+    Teams' outbox (bot/teamsapp/outbox.py), in the tenant's language."""
 
     surface: TeamsSurface
     team_id: str
@@ -248,7 +248,9 @@ class TeamsPrograms:
         if row is None:
             log.warning("no Teams channel %s to post in", channel_id)
             return
-        await self.surface.sender.send(
+        # Through Teams' outbox: a post the connector cannot take now is retried, not lost.
+        await outbox.deliver(
+            self.surface,
             self.team_id,
             row.conversation_id,
             row.service_url,

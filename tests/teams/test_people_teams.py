@@ -8,6 +8,7 @@ per person."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -455,3 +456,20 @@ async def test_help_lists_the_tips_words_teams_answers(office: Office) -> None:
     text = strings_in(card)
     assert "**ny**" in text and "**sök**" in text  # tips' words typed on their own
     assert text.count("**hjälp** — ") == 1
+
+
+async def test_a_program_post_teams_cannot_take_now_is_kept_for_a_retry(office: Office) -> None:
+    from bot.platform.db.models import PendingCall
+
+    office.fake.fail_next(
+        "POST",
+        rf"/v3/conversations/{re.escape(office.channel.id)}/activities$",
+        status=503,
+        times=10,
+    )
+    await say(office, office.admin, "start", office.channel)
+    assert await program_of(office) is not None
+    async with office.app.deps.db() as session:
+        pending = list(await session.scalars(select(PendingCall)))
+    assert [p.method for p in pending] == ["teams.send"]
+    assert pending[0].args["conversation_id"] == office.channel.id
