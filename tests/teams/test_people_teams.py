@@ -403,8 +403,7 @@ async def test_status_and_my_data_typed_in_a_channel_go_to_the_personal_chat(
     chat = office.fake.personal_conversation(office.bea)
     assert shows(cards_in(office.fake, chat)[-1], "sv", "What Fika stores about you")
     notes = thread_cards(office.fake, office.channel.id)
-    # a new sentence (SENT_TO_CHAT), English until the catalogs have it
-    assert "I sent you the answer in our personal chat." in strings_in(notes[-1])
+    assert shows(notes[-1], "sv", "I sent you the answer in our personal chat.")
     await say(office, office.bea, "status")
     assert shows(cards_in(office.fake, chat)[-1], "sv", "Your coffee breaks")
 
