@@ -33,6 +33,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 
 from bot.coffee.effects import (
     Attempts,
@@ -166,20 +167,25 @@ class TeamsCoffeeEffects:
         conversation = person.conversation_id
         if not conversation:
             raise Unreachable(cards.NOT_INSTALLED)
-        async with self.deps.db.begin() as session:
-            earlier = await store.delivery(session, team_id, key)
-            if earlier is not None:
-                if earlier.state == SENDING:
-                    log.warning(
-                        "%s: an earlier attempt (%s) may have landed; not sent again",
-                        key,
-                        earlier.attempted_at,
-                    )
-                    earlier.state, earlier.error = SENT, LANDED_UNKNOWN
-                return False
-            row = await store.start_delivery(session, team_id, key, conversation, self.deps.now())
-            assert row is not None
-            row_id = row.id
+        try:
+            async with self.deps.db.begin() as session:
+                earlier = await store.delivery(session, team_id, key)
+                if earlier is not None:
+                    if earlier.state == SENDING:
+                        log.warning(
+                            "%s: an earlier attempt (%s) may have landed; not sent again",
+                            key,
+                            earlier.attempted_at,
+                        )
+                        earlier.state, earlier.error = SENT, LANDED_UNKNOWN
+                    return False
+                row = await store.start_delivery(
+                    session, team_id, key, conversation, self.deps.now()
+                )
+                assert row is not None
+                row_id = row.id
+        except IntegrityError:  # another process recorded the same key just now: it sends
+            return False
         try:
             activity_id = await self.sender.send(
                 team_id, conversation, person.service_url, activity

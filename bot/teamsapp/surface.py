@@ -67,10 +67,14 @@ class AiohttpAdapter:
                 body = json.loads(raw)
             except (UnicodeDecodeError, ValueError, RecursionError):
                 return web.json_response({"error": "body is not JSON"}, status=400)
-            if not isinstance(body, dict) or not sanitized(body) or not _activity_shape(body):
+            if not isinstance(body, dict) or not sanitized(body):
+                return web.json_response({"error": "not an activity"}, status=400)
+            raw_activity = copy.deepcopy(body)  # for Fika's handlers: the SDK may change its own
+            _readable_by_the_sdk(body)
+            if not _activity_shape(body):
                 return web.json_response({"error": "not an activity"}, status=400)
             headers = {k.lower(): v for k, v in request.headers.items()}
-            token = _RAW.set(copy.deepcopy(body))  # a copy: the SDK may change its own
+            token = _RAW.set(raw_activity)
             try:
                 answer = await handler(HttpRequest(body=body, headers=headers))
             finally:
@@ -91,6 +95,17 @@ class AiohttpAdapter:
 
     async def stop(self) -> None:
         """Stopped with Fika's server."""
+
+
+def _readable_by_the_sdk(body: dict[str, Any]) -> None:
+    """microsoft-teams-api 2.1.1 takes only "manual" as an Action.Execute's `trigger`, but Teams
+    sends "automatic" when it refreshes a card by itself (Adaptive Cards' Universal Actions:
+    `refresh`); the SDK would answer that with a 500. Its copy says "manual"; Fika's handlers
+    read the activity as Teams sent it (`_RAW`)."""
+    value = body.get("value")
+    automatic = isinstance(value, dict) and value.get("trigger") == "automatic"
+    if body.get("name") == "adaptiveCard/action" and automatic:
+        body["value"]["trigger"] = "manual"
 
 
 def _activity_shape(body: dict[str, Any]) -> bool:
@@ -125,6 +140,12 @@ class TeamsSurface:
         from bot.teamsapp.chat import TeamsChat
 
         return TeamsChat(self)
+
+    def tip_messages(self) -> Any:
+        """The tips' port on Teams (bot/teamsapp/tip_messages.py), for `bot.tips.surface`."""
+        from bot.teamsapp.tip_messages import TeamsTipMessages
+
+        return TeamsTipMessages(self)
 
     def coffee_effects(self) -> Any:
         """The coffee port on Teams (bot/teamsapp/coffee_effects.py), for `bot.coffee.surface`."""

@@ -59,7 +59,7 @@ def every_card(t_locale: str) -> list[tuple[str, dict[str, Any]]]:
     summary = RoundSummary(people=9, groups=4, sizes=Counter({2: 3, 3: 1}), failed=2)
     failed = [
         FailedIntro(people, cards.NOT_INSTALLED, [people[2]]),
-        FailedIntro(people[:2], "ConversationNotFound"),
+        FailedIntro(people[:2], "ConversationBlockedByUser"),
         FailedIntro(people[:2], "Strange<Error>*"),
     ]
     return [

@@ -62,9 +62,10 @@ LINES_BUDGET = 16_000
 # Teams' error codes (and our own "not_installed") for an introduction that failed, in words.
 NOT_INSTALLED = "not_installed"
 REASONS = {
-    "conversation_not_found": N_("the conversation no longer exists"),
     "ConversationNotFound": N_("the conversation no longer exists"),
-    "BotNotInConversationRoster": N_("the conversation no longer exists"),
+    "BotNotInConversationRoster": N_("someone in the group has not installed Fika in Teams"),
+    "ForbiddenOperationException": N_("someone in the group has not installed Fika in Teams"),
+    "ConversationBlockedByUser": N_("someone in the group has blocked the chat with Fika"),
 }
 
 # New sentences of the Teams side (see the report: sv/fi/en for the catalogs).
@@ -87,7 +88,8 @@ _SLACK_BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]*?\S)\*(?![*\w])")
 
 def _md(t: Translator, msgid: str, **params: str) -> str:
     """A translated sentence with Slack's `*bold*` as Teams' `**bold**`; the params (already
-    plain) are put in after, so what people wrote is never read as markup."""
+    plain) are put in after, so what people wrote is never read as markup. Callers mark the
+    msgid with `N_` where they write it, so `make i18n` finds it."""
     template = _SLACK_BOLD.sub(r"**\1**", t(msgid))
     return template.format(**params) if params else template
 
@@ -203,7 +205,7 @@ def intro_card(
         where = _plain(_cut(library)) if library else t("library not set yet")
         lines.append(f"- **{shown_name(t, person)}** – {where}")
     body = [
-        heading(_md(t, "☕ *Time for fika!* This round you meet:")),
+        heading(_md(t, N_("☕ *Time for fika!* This round you meet:"))),
         text_block("\n".join(lines)),
     ]
     host = next((p for p in people if p.user_id == host_id), None)
@@ -224,7 +226,7 @@ def intro_card(
             text_block(
                 _md(
                     t,
-                    "*Something to talk about* ({theme}): {question}",
+                    N_("*Something to talk about* ({theme}): {question}"),
                     theme=t(theme),
                     question=t(question),
                 )
@@ -281,8 +283,10 @@ def followup_card(
         text_block(
             _md(
                 t,
-                "☕ *Did you meet?* I paired you for a coffee break on {day}. "
-                "One answer for the group is enough.",
+                N_(
+                    "☕ *Did you meet?* I paired you for a coffee break on {day}. "
+                    "One answer for the group is enough."
+                ),
                 day=t.day(round_day),
             )
         )
@@ -293,7 +297,7 @@ def followup_card(
             text_block(
                 _md(
                     t,
-                    "✅ {person} answered for the group: *{answer}*",
+                    N_("✅ {person} answered for the group: *{answer}*"),
                     person=shown_name(t, answered_by),
                     answer=answer,
                 )
@@ -436,7 +440,7 @@ class FailedIntro:
 def reason(t: Translator, failed: FailedIntro) -> str:
     if failed.error == NOT_INSTALLED:
         if not failed.not_installed:
-            return t("someone in the group has not installed Fika in Teams")
+            return t(REASONS["BotNotInConversationRoster"])
         return t.ngettext(
             "{people} has not installed Fika in Teams",
             "{people} have not installed Fika in Teams",
@@ -501,13 +505,13 @@ def welcome_card(
 ) -> tuple[str, Card]:
     """The card to someone who joined a program channel, in their language."""
     channel = _plain(_cut(channel_name))
-    plan = [_md(t, "*When:* {schedule}", schedule=schedule_phrase(t, program))]
+    plan = [_md(t, N_("*When:* {schedule}"), schedule=schedule_phrase(t, program))]
     if next_round is not None:
         plan.append(
-            _md(t, "*Next round:* {when}", when=when(t, next_round.at, program.tz)),
+            _md(t, N_("*Next round:* {when}"), when=when(t, next_round.at, program.tz)),
         )
     body = [
-        heading(_md(t, "☕ *Welcome to the coffee breaks in {channel}!*", channel=channel)),
+        heading(_md(t, N_("☕ *Welcome to the coffee breaks in {channel}!*"), channel=channel)),
         text_block(
             t(
                 "I pair the people in the channel {size} with colleagues from other libraries. "
@@ -521,9 +525,11 @@ def welcome_card(
         text_block(
             _md(
                 t,
-                "*What Fika stores:* your name and language from Teams, the library and chat "
-                "languages you give, who you were paired with and whether you met. The AKE "
-                "team uses the figures for statistics; nothing else is shared.",
+                N_(
+                    "*What Fika stores:* your name and language from Teams, the library and chat "
+                    "languages you give, who you were paired with and whether you met. The AKE "
+                    "team uses the figures for statistics; nothing else is shared."
+                ),
             )
         ),
     ]
