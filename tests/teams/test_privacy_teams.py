@@ -542,3 +542,35 @@ def test_every_privacy_card_validates(locale: str) -> None:
         assert card_problems(card) == [], card
         assert not re.search(r"(?<![\\*])\*(?!\*)", texts(card)), texts(card)  # no Slack bold
     assert "[x](y)" not in texts(made[1]) and r"\[x\]\(y\)" in texts(made[1])
+
+
+async def test_forget_me_redraws_the_review_card_that_named_her(
+    world: tuple[TeamsApp, User],
+) -> None:
+    from bot.tips.models import Tip
+    from tests.teams.test_tips_teams import form_values
+
+    app, admin = world
+    fake = app.fake
+    aino = fake.add_user(name="Aino Author", locale="fi-FI")
+    ake = fake.add_team(name="AKE", channels=("General", "ake-review"), members=[admin])
+    review = ake.channel("ake-review")
+    await app.install(aino)
+    await app.send(fake.message(admin, "tips setup review", review))
+    await app.send(fake.invoke_task_submit(aino, form_values()))
+    async with app.deps.db() as session:
+        tip = await session.scalar(select(Tip))
+    assert tip is not None and tip.review_ts
+    before = fake.activity(review.id, tip.review_ts)
+    assert "Aino Author" in json.dumps(before, ensure_ascii=False)
+
+    await app.send(fake.message(aino, "unohda-minut"))
+    card_id, _ = _last_card(app, aino)
+    await app.send(
+        fake.press(aino, fake.personal_conversation(aino), card_id, cards.FORGET_CONFIRM)
+    )
+
+    after = fake.activity(review.id, tip.review_ts)
+    assert after != before
+    assert "Aino" not in json.dumps(after, ensure_ascii=False)
+    assert card_problems(after["attachments"][0]["content"]) == []
