@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from bot.platform.backoff import MAX_ATTEMPTS, MAX_BACKOFF, backoff
 from bot.platform.db.models import PendingCall
 from bot.platform.deps import Deps
+
+__all__ = ["MAX_ATTEMPTS", "MAX_BACKOFF", "PERMANENT_ERRORS", "backoff", "call", "retry_due"]
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +46,6 @@ PERMANENT_ERRORS = frozenset(
         "unknown_method",
     }
 )
-MAX_ATTEMPTS = 40
-MAX_BACKOFF = timedelta(hours=1)
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
 def _describe(exc: BaseException) -> tuple[str, bool]:
@@ -114,6 +111,8 @@ async def retry_due(deps: Deps, limit: int = 50) -> int:
             await session.scalars(
                 select(PendingCall.id)
                 .where(
+                    # Teams' calls ("teams.send", …) are retried by bot/teamsapp/outbox.py.
+                    PendingCall.method.not_like("teams.%"),
                     PendingCall.done_at.is_(None),
                     PendingCall.gave_up.is_(False),
                     PendingCall.next_attempt_at <= now,

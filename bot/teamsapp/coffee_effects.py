@@ -54,7 +54,8 @@ from bot.people.members import get_member
 from bot.platform.i18n import Translator, normalize_locale, translator
 from bot.teams.cards import coffee as cards
 from bot.teams.cards.coffee import CardPerson, FailedIntro
-from bot.teamsapp import store
+from bot.teams.identity import guid
+from bot.teamsapp import outbox, store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsDelivery, TeamsPerson
 from bot.teamsapp.sender import TeamsSendError
@@ -114,6 +115,28 @@ class TeamsCoffeeEffects:
                 if person is not None:
                     found[user_id] = person
             return found
+
+    async def _open_chat(self, team_id: str, person: TeamsPerson | None) -> str | None:
+        """Open the 1:1 chat with someone who has not added Fika themselves but is in a team
+        where Fika is installed (how Fika learnt their Teams id: the program channel's
+        roster); Teams allows a bot that. None when the chat is there (and remembered), else
+        why not: Teams' code, or NOT_INSTALLED."""
+        if person is None or not person.teams_user_id or not person.service_url:
+            return cards.NOT_INSTALLED
+        try:
+            conversation = await self.surface.sender.open_personal(
+                team_id, person.service_url, person.teams_user_id, guid(team_id)
+            )
+        except TeamsSendError as exc:
+            log.info("no 1:1 chat with %s: %s", person.user_id, exc.code)
+            return exc.code if exc.code == "ConversationBlockedByUser" else cards.NOT_INSTALLED
+        async with self.deps.db.begin() as session:
+            stored = await store.person(session, team_id, person.user_id)
+            if stored is not None:
+                stored.conversation_id = conversation
+                stored.installed = True  # Teams added Fika to their chats with it
+        person.conversation_id, person.installed = conversation, True
+        return None
 
     async def card_people(self, team_id: str, user_ids: Sequence[str]) -> dict[str, CardPerson]:
         """How the cards name these people: Teams' name, else the member row's."""
@@ -192,8 +215,9 @@ class TeamsCoffeeEffects:
             )
         except TeamsSendError as exc:
             async with self.deps.db.begin() as session:
-                if exc.transient and exc.status:
-                    # Teams answered: it did not take the card. A later pass sends it.
+                if exc.transient and not exc.maybe_sent:
+                    # Teams did not take the card (it said so, or was not reached): a later
+                    # pass sends it.
                     await session.execute(delete(TeamsDelivery).where(TeamsDelivery.id == row_id))
                 elif not exc.transient:
                     failed = await session.get(TeamsDelivery, row_id)
@@ -258,10 +282,17 @@ class TeamsCoffeeEffects:
         """The group's reference, when every member can be reached; else `Unreachable`
         ("not_installed": the report to the admins names who has not installed Fika)."""
         people = await self._people(team_id, user_ids)
-        missing = [u for u in user_ids if not reachable(people.get(u))]
-        if missing:
-            log.info("%s of %s people have not installed Fika in Teams", len(missing), user_ids)
-            raise Unreachable(cards.NOT_INSTALLED)
+        refusals = [
+            await self._open_chat(team_id, people.get(u))
+            for u in user_ids
+            if not reachable(people.get(u))
+        ]
+        refusals = [r for r in refusals if r is not None]
+        if refusals:
+            log.info("%s of %s people cannot be reached on Teams", len(refusals), len(user_ids))
+            # Someone who blocked Fika is named as such; anyone else has not installed it.
+            blocked = "ConversationBlockedByUser" in refusals
+            raise Unreachable("ConversationBlockedByUser" if blocked else cards.NOT_INSTALLED)
         return group_reference(team_id, user_ids)
 
     async def deliver_intro(
@@ -322,24 +353,34 @@ class TeamsCoffeeEffects:
                 continue
             t = translator(normalize_locale(member.locale) or self.deps.settings.default_locale)
             summary, card = await render(t, member.user_id)
-            try:
-                await self.sender.update(
-                    group.team_id,
-                    row.conversation_id,
-                    person.service_url,
-                    row.activity_id,
-                    card_activity(card, summary),
-                )
-            except TeamsSendError as exc:
-                log.warning("follow-up of group %s not updated for a member: %s", group.id, exc)
+            # Queued and retried when Teams cannot take it now (bot/teamsapp/outbox.py).
+            await outbox.deliver(
+                self.surface,
+                group.team_id,
+                row.conversation_id,
+                person.service_url,
+                card_activity(card, summary),
+                activity_id=row.activity_id,
+            )
 
     # ------------------------------------------------------------ the program channel
 
-    async def _post(self, team_id: str, channel_id: str, summary: str, card: Any) -> str | None:
+    async def _post(
+        self, team_id: str, channel_id: str, summary: str, card: Any, *, keep: bool = False
+    ) -> str | None:
+        """`keep`: a message that must not be lost (queued when Teams cannot take it now)."""
         channel = await self._channel(team_id, channel_id)
         if channel is None or not channel.installed:
             log.warning("no Teams channel %s to post in", channel_id)
             return None
+        if keep:
+            return await outbox.deliver(
+                self.surface,
+                team_id,
+                channel.conversation_id,
+                channel.service_url,
+                card_activity(card, summary),
+            )
         try:
             return await self.sender.send(
                 team_id, channel.conversation_id, channel.service_url, card_activity(card, summary)
@@ -388,7 +429,7 @@ class TeamsCoffeeEffects:
         text, card = cards.summary_card(await workspace_translator(self.deps, team_id), summary)
         if progress is not None and await self._edit(team_id, progress, text, card):
             return
-        await self._post(team_id, channel_id, text, card)
+        await self._post(team_id, channel_id, text, card, keep=True)
 
     # ------------------------------------------------------------ admins
 

@@ -12,9 +12,10 @@ later pass may succeed). Tokens never reach a log: errors carry only status and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -28,10 +29,21 @@ from bot.teamsapp.token import BotToken, TokenError
 
 log = logging.getLogger(__name__)
 
-#: Teams: "7 messages per second per conversation"; per tenant Fika stays at or below 20/s.
+#: Teams' published limits for a bot's messages to one conversation (per bot and conversation:
+#: 7 in 1 s, 8 in 2 s, 60 in 30 s, 1800 in an hour), and Fika's own ceiling per tenant (20/s,
+#: below Teams' per-app limit). Every window must have room before a message goes.
+CONVERSATION_WINDOWS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+TENANT_PER_SECOND = 20
+#: Each window a tenth longer than Teams': requests that leave in step may arrive closer.
+HEADROOM = 1.1
 TEAMS_LIMITS = {
-    "teams.conversation": MethodLimit(per_channel=Window(7, 1.0)),
-    "teams.tenant": MethodLimit(per_channel=Window(20, 1.0)),
+    **{
+        f"teams.conversation.{seconds:g}s": MethodLimit(
+            per_channel=Window(calls, seconds * HEADROOM)
+        )
+        for calls, seconds in CONVERSATION_WINDOWS
+    },
+    "teams.tenant": MethodLimit(per_channel=Window(TENANT_PER_SECOND, HEADROOM)),
 }
 ATTEMPTS = 5
 PAGE_SIZE = 200
@@ -45,11 +57,13 @@ class TeamsSendError(Exception):
     """Teams did not take the call. `code`: its error code (or the HTTP status, or the kind of
     outage); `status`: the HTTP status (0: no answer); `transient`: a later try may work."""
 
-    def __init__(self, code: str, status: int, transient: bool) -> None:
+    def __init__(self, code: str, status: int, transient: bool, maybe_sent: bool = False) -> None:
         super().__init__(f"{code} (HTTP {status})")
         self.code = code
         self.status = status
         self.transient = transient
+        # The request went out and no answer came back: the message may be there.
+        self.maybe_sent = maybe_sent
 
 
 def _code(response: httpx.Response) -> str:
@@ -87,13 +101,28 @@ class TeamsSender:
         self._scale = rate_scale
         self.retried = 0  # for tests and logs: tries repeated after a 429/5xx
 
+    @contextlib.asynccontextmanager
+    async def _paced(self, team_id: str, conversation_id: str) -> AsyncIterator[None]:
+        """A place in the tenant's window and in each of the conversation's."""
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(self.pacer.slot("teams.tenant", team_id))
+            for _calls, seconds in CONVERSATION_WINDOWS:
+                method = f"teams.conversation.{seconds:g}s"
+                await stack.enter_async_context(self.pacer.slot(method, conversation_id))
+            yield
+
     def client(self, service_url: str) -> ApiClient:
         key = service_url.rstrip("/")
         if key not in self._clients:
             self._clients[key] = ApiClient(key, ClientOptions(token=self._token.get))
         return self._clients[key]
 
-    async def _call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+    async def _call(
+        self, what: str, call: Callable[[], Awaitable[T]], *, repeatable: bool = True
+    ) -> T:
+        """`repeatable=False` (a new message): a failure after the request went out — no
+        answer, a dropped connection — is not tried again here, since the message may have
+        landed; the caller's books decide (bot/teamsapp/coffee_effects.py)."""
         for attempt in range(ATTEMPTS):
             try:
                 return await call()
@@ -120,6 +149,9 @@ class TeamsSender:
                     raise TeamsSendError(code, status, transient=True) from None
                 raise TeamsSendError(code, status, transient=False) from None
             except (httpx.TransportError, TimeoutError) as exc:
+                sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                if sent and not repeatable:
+                    raise TeamsSendError("no_answer", 0, transient=True, maybe_sent=True) from None
                 if attempt + 1 < ATTEMPTS:
                     self.retried += 1
                     await self._sleep(0.5 * 2**attempt / self._scale)
@@ -133,12 +165,11 @@ class TeamsSender:
         """Post a message activity; its activity id."""
         params = MessageActivityInput.model_validate(activity)
         conversations = self.client(service_url).conversations
-        async with (
-            self.pacer.slot("teams.tenant", team_id),
-            self.pacer.slot("teams.conversation", conversation_id),
-        ):
+        async with self._paced(team_id, conversation_id):
             sent = await self._call(
-                "send", lambda: conversations.create_activity(conversation_id, params)
+                "send",
+                lambda: conversations.create_activity(conversation_id, params),
+                repeatable=False,
             )
         return str(sent.id)
 
@@ -153,10 +184,7 @@ class TeamsSender:
         """Replace a message the bot sent (a card updated in place)."""
         params = MessageActivityInput.model_validate(activity)
         conversations = self.client(service_url).conversations
-        async with (
-            self.pacer.slot("teams.tenant", team_id),
-            self.pacer.slot("teams.conversation", conversation_id),
-        ):
+        async with self._paced(team_id, conversation_id):
             await self._call(
                 "update",
                 lambda: conversations.update_activity(conversation_id, activity_id, params),

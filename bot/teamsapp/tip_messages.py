@@ -34,7 +34,7 @@ from bot.people.directory import workspace_translator
 from bot.platform.deps import Deps
 from bot.platform.i18n import Translator
 from bot.teams.cards import tips as cards
-from bot.teamsapp import store
+from bot.teamsapp import outbox, store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsDelivery, TeamsPerson
 from bot.teamsapp.sender import TeamsSendError
@@ -151,12 +151,15 @@ class TeamsTipMessages:
             log.warning("tip %s: review channel unknown, card not updated", tip.id)
             return
         activity = await self.review_card(tip, t)
-        try:
-            await self.surface.sender.update(
-                team_id, where.conversation_id, where.service_url, card.message_id, activity
-            )
-        except TeamsSendError as exc:
-            log.warning("tip %s: review card not updated (%s)", tip.id, exc.code)
+        # Not lost when Teams cannot take it now: queued and retried (bot/teamsapp/outbox.py).
+        await outbox.deliver(
+            self.surface,
+            team_id,
+            where.conversation_id,
+            where.service_url,
+            activity,
+            activity_id=card.message_id,
+        )
 
     async def tell_author(
         self, team_id: str, tip: Tip, notice: AuthorNotice, t: Translator
@@ -167,15 +170,16 @@ class TeamsTipMessages:
             else cards.decision_card(t, tip)
         )
         activity = card_activity(card, cards.notice_summary(t, tip))
-        try:
-            sent = await self.surface.to_person(team_id, tip.author_id, activity)
-        except TeamsSendError as exc:
-            log.warning("tip %s: %s notice not sent (%s)", tip.id, notice, exc.code)
-            return
-        if sent is None:
+        author = await self.surface.person(team_id, tip.author_id)
+        if author is None or not author.installed or not author.conversation_id:
             log.info(
                 "tip %s: %s notice not sent, Fika is not installed for the author", tip.id, notice
             )
+            return
+        # Queued and retried when Teams cannot take it now (bot/teamsapp/outbox.py).
+        await outbox.deliver(
+            self.surface, team_id, author.conversation_id, author.service_url, activity
+        )
 
     async def post_digest(
         self, team_id: str, channel: str, digest: Digest, t: Translator

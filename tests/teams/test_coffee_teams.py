@@ -141,9 +141,10 @@ async def test_a_round_gives_each_member_one_intro_in_their_language_with_the_ch
         assert card_problems(card) == []
 
 
-async def test_someone_without_fika_installed_is_named_to_the_admin(
+async def test_a_team_member_who_never_added_fika_gets_the_intro_in_a_chat_fika_opens(
     teams_app: TeamsApp,
 ) -> None:
+    """Fika is in the program's team: Teams lets it open a 1:1 chat with any member of it."""
     app = teams_app
     ann, dan, admin = await people(
         app, [("Ann Andersson", "sv-SE"), ("Dan Dahl", "en-GB"), ("Ada Admin", "en-GB")],
@@ -155,17 +156,32 @@ async def test_someone_without_fika_installed_is_named_to_the_admin(
     await pair_now(app.deps, program.id, app.user_id(admin))
     _, groups = await the_round(app, program)
     [group] = groups
-    assert group.failed_at is not None and group.failed_error == "not_installed"
+    assert group.failed_at is None and group.intro_sent_at is not None
+    opened = app.fake.calls_to("POST", r"/v3/conversations$")
+    assert len(opened) == 1 and opened[0].json["members"][0]["id"] == dan.id
+    [intro] = [c for c in bot_cards(app, dan) if "Ann Andersson" in texts(c)]
+    assert card_problems(intro) == []
+
+
+async def test_someone_who_blocked_fika_is_named_to_the_admin(teams_app: TeamsApp) -> None:
+    app = teams_app
+    ann, dan, admin = await people(
+        app, [("Ann Andersson", "sv-SE"), ("Dan Dahl", "en-GB"), ("Ada Admin", "en-GB")],
+        installed=1,
+    )  # fmt: skip
+    await app.install(admin)
+    team, program = await program_in_channel(app, [ann, dan], admin, size=2)
+    app.fake.remove_member(team, admin)
+    app.fake.block(dan)
+    await pair_now(app.deps, program.id, app.user_id(admin))
+    _, groups = await the_round(app, program)
+    [group] = groups
+    assert group.failed_at is not None and group.failed_error == "ConversationBlockedByUser"
     assert not [c for c in bot_cards(app, ann) if "Time for fika" in texts(c)]
     [report] = [c for c in bot_cards(app, admin) if "could not be delivered" in texts(c)]
     assert card_problems(report) == []
-    assert "Dan Dahl has not installed Fika in Teams" in texts(report)
+    assert "blocked the chat with Fika" in texts(report)
     assert "Ann Andersson" in texts(report)  # the group is named
-    # The summary says so, in Teams' words.
-    assert any(
-        "kunde inte nås" in texts(c) or "could not be reached on Teams" in texts(c)
-        for c in app.fake.cards(team.general.id)
-    )
 
 
 async def test_a_crash_after_a_send_does_not_send_it_again(

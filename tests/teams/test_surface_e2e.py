@@ -126,3 +126,30 @@ async def test_tokens_and_the_secret_never_reach_the_logs(
     for secret in [fake.app_secret, *fake.tokens_issued]:
         assert secret not in logged
     assert "Bearer ey" not in logged
+
+
+async def test_a_burst_to_one_chat_stays_inside_teams_limits(teams_app: TeamsApp) -> None:
+    """Teams' real windows (7 in 1 s, 8 in 2 s per conversation), enforced by the fake: twelve
+    messages at once into one chat all land, none is refused with a 429."""
+    import asyncio
+    import dataclasses
+
+    from bot.teamsapp.invoke import text_activity
+    from bot.teamsapp.sender import TeamsSender
+
+    fake = teams_app.fake
+    ann = fake.add_user()
+    fake.install(ann)  # (no home card: this sender's pacer starts with an empty chat)
+    chat = fake.personal_conversation(ann)
+    real = dataclasses.replace(teams_app.surface.settings, rate_scale=1.0)
+    sender = TeamsSender(teams_app.surface.sender._token, rate_scale=real.rate_scale)
+    await asyncio.gather(
+        *(
+            sender.send(teams_app.team_id, chat, fake.service_url, text_activity(f"m{i}"))
+            for i in range(12)
+        )
+    )
+    posts = fake.calls_to("POST", rf"/v3/conversations/{chat}/activities$")
+    assert [c.status for c in posts].count(429) == 0
+    assert {a.get("text") for a in fake.activities(chat)} >= {f"m{i}" for i in range(12)}
+    assert sender.retried == 0
