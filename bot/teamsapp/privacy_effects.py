@@ -5,7 +5,8 @@ Forgetting a person on Teams also deletes what the Teams surface keeps to reach 
 same transaction as the rest (`forget_references`, the service's `ForgetsReferences` hook):
 their `TeamsPerson` row (the "29:" id, the personal chat's conversation id and service URL, the
 name and UPN Teams gave, the home card's activity id) and every `TeamsDelivery` row about them
-(the once-only messages keyed "…:<user id>", and any other recorded for their personal chat).
+(the once-only messages keyed "…:<user id>", and any other recorded for their personal chat),
+and the Teams calls queued for a retry into their personal chat (`bot.teamsapp.outbox`).
 Afterwards the home card in their personal chat — the reference read just before it went — is
 replaced by one that says Fika has forgotten them (not when an admin had them forgotten:
 nothing is sent to them then, as on Slack). Review cards that named them are redrawn through
@@ -19,16 +20,19 @@ nothing to forget here.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, delete, or_
+from sqlalchemy import ColumnElement, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.platform.db.models import PendingCall
 from bot.platform.i18n import Translator
 from bot.teams.cards.privacy import forgotten_home_card
+from bot.teamsapp import outbox
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsDelivery, TeamsPerson
 from bot.teamsapp.sender import TeamsSendError
@@ -73,6 +77,27 @@ class TeamsPrivacyEffects:
             .where(TeamsDelivery.team_id == team_id, or_(*about))
             .execution_options(synchronize_session=False)
         )
+        # Teams calls queued for a retry (bot/teamsapp/outbox.py) into their personal chat or
+        # naming their "29:" id (forget_person already drops those naming their id or name).
+        needles = [n for n in (own_chat, person.teams_user_id if person else None) if n]
+        queued = await session.execute(
+            select(PendingCall.id, PendingCall.args).where(
+                PendingCall.team_id == team_id, PendingCall.method.in_(outbox.METHODS)
+            )
+        )
+        stale = [
+            call_id
+            for call_id, args in queued.all()
+            if any(n in json.dumps(args, ensure_ascii=False) for n in needles)
+        ]
+        calls = 0
+        if stale:
+            dropped = await session.execute(
+                delete(PendingCall)
+                .where(PendingCall.id.in_(stale))
+                .execution_options(synchronize_session=False)
+            )
+            calls = int(getattr(dropped, "rowcount", 0) or 0)
         people = await session.execute(
             delete(TeamsPerson)
             .where(TeamsPerson.team_id == team_id, TeamsPerson.user_id == user_id)
@@ -81,6 +106,7 @@ class TeamsPrivacyEffects:
         return {
             "teams_deliveries": int(getattr(deliveries, "rowcount", 0) or 0),
             "teams_people": int(getattr(people, "rowcount", 0) or 0),
+            "pending_calls": calls,
         }
 
     async def cards_changed(self, team_id: str, tip_ids: Collection[int]) -> None:

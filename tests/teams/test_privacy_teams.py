@@ -21,6 +21,7 @@ from bot.coffee.commands import FORGET, FORGET_ME, MY_DATA
 from bot.coffee.models import CoffeeParticipant, CoffeeProgram
 from bot.people.models import Member
 from bot.people.permissions import ADMINS_ONLY
+from bot.platform.db.models import PendingCall
 from bot.platform.deps import Deps
 from bot.platform.i18n import translator
 from bot.privacy.views import CANCELLED, NOT_YOURS
@@ -136,6 +137,21 @@ async def _deliveries(app: TeamsApp, user: User) -> None:
                     conversation_id="a:someone-else",
                     state="sent",
                 ),
+                # A notice to her chat queued for a retry (bot/teamsapp/outbox.py), one to
+                # someone else's.
+                *(
+                    PendingCall(
+                        team_id=app.team_id,
+                        method="teams.send",
+                        args={
+                            "conversation_id": conversation,
+                            "service_url": app.fake.service_url,
+                            "activity": {"type": "message", "text": "Your break ends today."},
+                            "activity_id": None,
+                        },
+                    )
+                    for conversation in (chat, "a:someone-else")
+                ),
             ]
         )
 
@@ -155,6 +171,7 @@ async def _stored(app: TeamsApp, user: User) -> dict[str, int]:
             "teams_people": await count(TeamsPerson, TeamsPerson.user_id == uid),
             "deliveries": await count(TeamsDelivery, TeamsDelivery.key.like(f"%{uid}")),
             "all_deliveries": await count(TeamsDelivery),
+            "queued": await count(PendingCall),
         }
 
 
@@ -271,6 +288,7 @@ async def test_forget_me_confirmed_deletes_her_rows_and_teams_references(
         "teams_people": 0,
         "deliveries": 0,
         "all_deliveries": before["all_deliveries"] - 2,  # someone else's stays
+        "queued": before["queued"] - 1,  # the notice queued for her chat
     }
     # Her home card says Fika has forgotten her (updated in place, in her language).
     home = fake.activity(chat, home_id)["attachments"][0]["content"]
