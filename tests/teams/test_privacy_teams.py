@@ -592,3 +592,25 @@ async def test_forget_me_redraws_the_review_card_that_named_her(
     assert after != before
     assert "Aino" not in json.dumps(after, ensure_ascii=False)
     assert card_problems(after["attachments"][0]["content"]) == []
+
+
+async def test_an_admins_forget_typed_in_a_channel_is_confirmed_in_her_personal_chat(
+    world: tuple[TeamsApp, User],
+) -> None:
+    app, admin = world
+    fake = app.fake
+    bo = fake.add_user(name="Bo Berg", locale="sv-SE")
+    await app.install(bo)
+    team = fake.add_team(members=[admin, bo])
+
+    # "@Fika glöm @Bo Berg": two mentions, the bot's own left out.
+    message = _with_mention(fake.message(admin, "glöm", team.general), bo)
+    assert len([e for e in message["entities"] if e["type"] == "mention"]) == 2
+    await app.send(message)
+
+    _, card = _last_card(app, admin)
+    assert "Bo Berg" in texts(card)
+    assert any(a.get("verb") == cards.FORGET_OTHER_CONFIRM for a in card["actions"])
+    (notice,) = fake.cards(team.general.id)
+    assert translator("sv")(teams_privacy.SENT_TO_CHAT) in texts(notice)
+    assert "actions" not in notice
