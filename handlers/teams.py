@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from handlers import teams_coffee, teams_install, teams_privacy, teams_tips
+from handlers import teams_coffee, teams_install, teams_people, teams_privacy, teams_tips
 from handlers.teams_router import TeamsRouter
 
-MODULES: list[ModuleType] = [teams_install, teams_coffee, teams_tips, teams_privacy]
+MODULES: list[ModuleType] = [teams_install, teams_coffee, teams_tips, teams_people, teams_privacy]
 
 
 def router() -> TeamsRouter:

@@ -30,7 +30,7 @@ def _texts(card: dict) -> str:
 
 @pytest.mark.parametrize(
     ("locale", "word"),
-    [("sv-SE", "kollega"), ("fi-FI", "kollega"), ("en-US", "colleague")],
+    [("sv-SE", "kolleger"), ("fi-FI", "kollegoita"), ("en-US", "colleagues")],
 )
 async def test_install_in_personal_scope_sends_the_home_card_in_their_language(
     teams_app: TeamsApp, locale: str, word: str
