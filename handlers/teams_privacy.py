@@ -43,7 +43,7 @@ from bot.people.models import Member
 from bot.people.permissions import require
 from bot.platform.commands import Subcommand, fold
 from bot.platform.errors import UserFacingError
-from bot.platform.i18n import N_, Translator
+from bot.platform.i18n import Translator
 from bot.privacy import service
 from bot.privacy.results import Asked, Problem
 from bot.privacy.views import confirmation_value, parse_confirmation
@@ -55,17 +55,11 @@ from bot.teamsapp.models import TeamsChannel, TeamsDelivery, TeamsPerson
 from bot.teamsapp.privacy_effects import TeamsPrivacyEffects
 from bot.teamsapp.surface import _RAW, TeamsSurface
 from bot.teamsapp.turn import Turn
+from handlers.teams_people import INSTALL_FIRST, SENT_TO_CHAT  # the same sentences
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[TeamsSurface, Turn, list[str]], Awaitable[None]]
-
-# The people helper's sentences (handlers/teams_people.py), byte-identical.
-SENT_TO_CHAT = N_("I sent you the answer in our personal chat.")
-INSTALL_FIRST = N_(
-    "I can only send this to you in a personal chat: open Fika from the apps in Teams "
-    "(Apps → Fika → Open), then ask me again."
-)
 
 #: A Teams local user id: an Entra object id as 32 lower-case hex digits.
 _LOCAL_USER = re.compile(r"[0-9a-f]{32}")

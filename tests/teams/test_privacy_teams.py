@@ -61,16 +61,13 @@ def flat(text: str) -> str:
     return text.replace("**", "").replace("\\", "")
 
 
-def _served(words: str) -> bool:
-    return any(words in getattr(m, "COMMANDS", {}) for m in handlers.teams.MODULES)
-
-
 @pytest.fixture
 async def world(
     deps: Deps, fake_teams: FakeTeams, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[tuple[TeamsApp, User]]:
-    """The app serving Teams with one admin (TEAMS_ADMIN_USER_IDS); my-data served by
-    teams_privacy when no other module answers the word."""
+    """The app serving Teams with one admin (TEAMS_ADMIN_USER_IDS), and the my-data words
+    routed to `teams_privacy.my_data` (the card with the data as JSON), where
+    handlers/teams_people.py answers them on main with its own card."""
     admin = fake_teams.add_user(name=ADMIN_NAME, locale="sv-SE")
     base = teams_support.teams_settings
 
@@ -78,10 +75,16 @@ async def world(
         return base(fake, admin_user_ids=frozenset({local_user(admin.aad_object_id)}), **changes)
 
     monkeypatch.setattr(teams_support, "teams_settings", with_admin)
-    if not _served(MY_DATA.name):
-        shim = types.ModuleType("tests_teams_my_data")
-        shim.COMMANDS = teams_privacy.MY_DATA_COMMANDS  # type: ignore[attr-defined]
-        monkeypatch.setattr(handlers.teams, "MODULES", [*handlers.teams.MODULES, shim])
+    for word, handler in teams_privacy.MY_DATA_COMMANDS.items():
+        owner = next(
+            (m for m in handlers.teams.MODULES if word in getattr(m, "COMMANDS", {})), None
+        )
+        if owner is None:
+            shim = types.ModuleType("tests_teams_my_data")
+            shim.COMMANDS = {word: handler}  # type: ignore[attr-defined]
+            monkeypatch.setattr(handlers.teams, "MODULES", [*handlers.teams.MODULES, shim])
+        else:
+            monkeypatch.setitem(owner.COMMANDS, word, handler)
     async for app in start_teams_app(deps, fake_teams):
         await app.install(admin)
         yield app, admin
