@@ -304,7 +304,7 @@ async def confirm(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> An
     if forgot.problem is not None:  # the confirmation stays; nothing was deleted
         return message_answer(cards.problem_text(t, forgot.problem))
     names, _ = await _names(surface, turn.team_id, set(forgot.channels), set())
-    return cards.forgotten_card(t, [names.get(c) or "—" for c in forgot.channels])
+    return cards.forgotten_card(t, [names.get(c) for c in forgot.channels])
 
 
 async def confirm_other(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Any:

@@ -39,6 +39,7 @@ from bot.platform.dates import local
 from bot.platform.i18n import N_, Translator
 from bot.privacy.store import PersonalData
 from bot.privacy.views import CANCELLED, FORGET_YOURSELF, NOT_YOURS, OTHER_TOO_OLD, TOO_OLD
+from bot.teams.cards.answers import SOME_CHANNEL
 from bot.teams.cards.coffee import card, execute, heading, text_block
 from bot.teams.cards.text import plain
 from bot.tips.models import TipStatus
@@ -182,11 +183,12 @@ def forget_other_confirmation_card(t: Translator, name: str | None, value: str) 
     )
 
 
-def forgotten_card(t: Translator, channels: Sequence[str]) -> Card:
-    """Forget-me done (`channels`: the names of the program channels they are still in)."""
+def forgotten_card(t: Translator, channels: Sequence[str | None]) -> Card:
+    """Forget-me done (`channels`: the names of the program channels they are still in; None
+    for one Fika has no name of)."""
     body = [text_block(md(t, TEAMS_FORGOTTEN))]
     if channels:
-        names = ", ".join(plain(_cut(c)) for c in channels)
+        names = ", ".join(plain(_cut(c)) if c else t(SOME_CHANNEL) for c in channels)
         body.append(
             text_block(
                 md(
@@ -243,8 +245,9 @@ def _state(t: Translator, status: str, paused_until: Any) -> str:
     return t("taking part")
 
 
-def _channel(facts: TeamsFacts, channel_id: str) -> str:
-    return plain(_cut(facts.channels.get(channel_id) or "—"))
+def _channel(t: Translator, facts: TeamsFacts, channel_id: str) -> str:
+    name = facts.channels.get(channel_id)
+    return plain(_cut(name)) if name else t(SOME_CHANNEL)
 
 
 def _partner(t: Translator, facts: TeamsFacts, user_id: str) -> str:
@@ -294,7 +297,7 @@ def my_data_card(
                 t,
                 "*Coffee-break programs:* {programs}",
                 programs=t.list(
-                    f"{_channel(facts, channel)} ({_state(t, row.status, row.paused_until)})"
+                    f"{_channel(t, facts, channel)} ({_state(t, row.status, row.paused_until)})"
                     for channel, row in data.programs
                 ),
             )
@@ -317,7 +320,7 @@ def my_data_card(
                         t,
                         "{day} in {channel}: {people}",
                         day=t.day(local(group.day, tz).date()),
-                        channel=_channel(facts, group.channel_id),
+                        channel=_channel(t, facts, group.channel_id),
                         people=people,
                     ),
                     spacing="Small",
