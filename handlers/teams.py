@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from handlers import teams_coffee, teams_install, teams_members, teams_people, teams_tips
+from handlers import (
+    teams_coffee,
+    teams_install,
+    teams_members,
+    teams_people,
+    teams_privacy,
+    teams_tips,
+)
 from handlers.teams_router import TeamsRouter
 
 MODULES: list[ModuleType] = [
@@ -13,6 +20,7 @@ MODULES: list[ModuleType] = [
     teams_coffee,
     teams_tips,
     teams_people,
+    teams_privacy,
 ]
 
 
