@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.coffee.commands import FIKA, LIBRARIES
+from bot.coffee.commands import LIBRARIES
 from bot.coffee.ids import CoffeeView
 from bot.coffee.views.admin import WHICH_LIBRARY, libraries_loaded_text, library_removed_reply
 from bot.people import service as people
@@ -32,7 +32,7 @@ from bot.platform.slack_values import to_offset
 from bot.teams.cards import answers as cards
 from bot.teams.cards import libraries as lib_cards
 from bot.teams.cards.answers import Card, TeamsTranslator
-from bot.teamsapp.invoke import card_activity, dialog, dialog_message
+from bot.teamsapp.invoke import card_activity, dialog, dialog_message, message_answer
 from bot.teamsapp.surface import TeamsSurface
 from bot.teamsapp.turn import Turn
 from handlers.teams_home import card_translator
@@ -125,13 +125,18 @@ def _words(sub: Subcommand) -> set[str]:
 
 
 COMMANDS: dict[str, Any] = {word: libraries_command for word in sorted(_words(LIBRARIES))}
-assert FIKA.find(LIBRARIES.name) is LIBRARIES
 
 
 # ---------------------------------------------------------------------------- buttons
 
 
-async def page(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Card | None:
+async def _refused(surface: TeamsSurface, turn: Turn, exc: UserFacingError) -> dict[str, Any]:
+    """A refused click: the card stays as it is (for everyone who sees it, in a channel too)
+    and the clicker is shown why, in their language."""
+    return message_answer(lib_cards.message(await _plain_t(surface, turn), exc))
+
+
+async def page(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Any:
     """Previous / Next: the page asked for, if the clicker is an admin now."""
     if turn.user_id is None:
         return None
@@ -139,10 +144,10 @@ async def page(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Card 
     try:
         return await _listing(surface, turn, t, lib_cards.page_asked(data))
     except UserFacingError as exc:
-        return cards.refused_card(t, exc)
+        return await _refused(surface, turn, exc)
 
 
-async def remove(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Card | None:
+async def remove(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Any:
     """The confirmation's button: the library it names (in this tenant) taken off the list."""
     if turn.user_id is None:
         return None
@@ -163,7 +168,7 @@ async def remove(surface: TeamsSurface, turn: Turn, data: dict[str, Any]) -> Car
             return cards.notice_card(library_removed_reply(t, library.name_sv, None))
         removed = await people.remove(deps, turn.team_id, turn.user_id, library.name_sv)
     except UserFacingError as exc:
-        return cards.refused_card(t, exc)
+        return await _refused(surface, turn, exc)
     return cards.notice_card(library_removed_reply(t, removed.asked, removed.name))
 
 
