@@ -9,6 +9,7 @@ from handlers import (
     teams_home_tips,
     teams_install,
     teams_libraries,
+    teams_members,
     teams_people,
     teams_tips,
 )
@@ -16,6 +17,7 @@ from handlers.teams_router import TeamsRouter
 
 MODULES: list[ModuleType] = [
     teams_install,
+    teams_members,
     teams_coffee,
     teams_tips,
     teams_people,
