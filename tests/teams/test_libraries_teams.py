@@ -225,7 +225,7 @@ async def test_a_long_list_pages_and_stays_under_teams_size_limit(office: Office
     admin = office.admins["fi"]
     await say(office, admin, "kirjastot")
     first = last_card(office, admin)  # checked: valid, under 28 KB
-    assert lib_cards.card_size(first) < 28 * 1024
+    assert lib_cards.card_size(first) < 24 * 1024  # room to spare under Teams' 28 KB
     t = translator("fi")
 
     def page_line(page: int) -> str:

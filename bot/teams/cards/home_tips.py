@@ -45,7 +45,7 @@ def _own(t: TeamsTranslator, tip: Tip) -> str:
 def _latest(t: TeamsTranslator, tip: Tip) -> str:
     facts = [category_text(t, tip.category)]
     if tip.library_name:
-        facts.append(plain(cut(tip.library_name, 200)))
+        facts.append(plain(cut(tip.library_name, 80)))  # a summary: the tip card has it whole
     author = t.inserted(person(t, tip.author_id), line_start=False)
     return f"• **{plain(cut(tip.title, 300))}** – _{' · '.join(facts)}_ · {author}"
 

@@ -54,8 +54,10 @@ MUNICIPALITY = "municipality"
 CSV_TEXT = "csv"
 CSV_MAX = 3000
 
-#: Characters of a name shown in the list (a page of 30 stays well under Teams' 28 KB).
-SHOWN_NAME_MAX = 80
+#: Characters of a name shown in the list, and of a name people typed (a page of 30 and 40
+#: typed names stay well under Teams' 28 KB even when every character is escaped markup).
+SHOWN_NAME_MAX = 60
+TYPED_NAME_MAX = 40
 TYPED_SHOWN = 40
 
 # New sentences for Teams (no Slack view says them).
@@ -145,7 +147,7 @@ def libraries_card(
         body.append(note(_angles(t(ADMINS_LINE))))
     if admin and typed:
         names = ", ".join(
-            t.inserted(_cut(lib.name_sv, SHOWN_NAME_MAX), line_start=False)
+            t.inserted(_cut(lib.name_sv, TYPED_NAME_MAX), line_start=False)
             for lib in typed[:TYPED_SHOWN]
         )
         typed_text = t("Typed by people, not on the list: {names}", names=Markdown(names))
