@@ -6,7 +6,9 @@ from types import ModuleType
 
 from handlers import (
     teams_coffee,
+    teams_home_tips,
     teams_install,
+    teams_libraries,
     teams_members,
     teams_people,
     teams_privacy,
@@ -21,6 +23,8 @@ MODULES: list[ModuleType] = [
     teams_tips,
     teams_people,
     teams_privacy,
+    teams_libraries,
+    teams_home_tips,
 ]
 
 

@@ -10,6 +10,7 @@ every click come here) — from the same data as the Slack Home (`bot.home.store
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 
@@ -28,6 +29,7 @@ from bot.people.permissions import Role
 from bot.teams.cards.answers import Card, TeamsTranslator, summary, teams_translator
 from bot.teams.cards.help import help_card
 from bot.teams.cards.home import ProgramStatus, home_card
+from bot.teams.cards.home_tips import tips_part
 from bot.teamsapp import outbox, store
 from bot.teamsapp.invoke import card_activity
 from bot.teamsapp.models import TeamsChannel, TeamsPerson
@@ -182,10 +184,20 @@ async def render_home(
             figures=figures,
         )
     partners = [p.user_id for card in data.programs for p in card.partners]
-    t = await card_translator(surface, team_id, user_id, partners)
+    authors = [tip.author_id for tip in data.latest.tips]
+    t = await card_translator(surface, team_id, user_id, [*partners, *authors])
     text = notice(t) if callable(notice) else notice
     statuses = await program_statuses(surface, team_id) if admin else []
-    return home_card(t, data, teams_user_id=teams_user_id, programs=statuses, notice=text)
+    # The tips part (a curator's count waiting with its Review button among them), so the
+    # AKE team's part below does not say the count again.
+    return home_card(
+        t,
+        dataclasses.replace(data, pending=None),
+        teams_user_id=teams_user_id,
+        programs=statuses,
+        notice=text,
+        more=tips_part(t, data),
+    )
 
 
 async def send_home(surface: TeamsSurface, turn: Turn) -> None:

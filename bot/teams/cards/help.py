@@ -21,6 +21,15 @@ from bot.teams.cards.text import plain
 
 IN_A_CHANNEL = N_("In a team channel, mention Fika first, e.g. {example}.")
 
+#: Who may use a subcommand on Teams where it differs from Slack (the permission table's key
+#: → role): the list of libraries is the admins' (people pick theirs in the profile dialog;
+#: handlers/teams_libraries.py checks it at every command and click).
+TEAMS_ROLES: dict[str, Role] = {"/fika libraries": Role.ADMIN}
+
+
+def teams_role(action: str) -> Role:
+    return TEAMS_ROLES.get(action, role_needed(action))
+
 
 def help_lines(
     t: TeamsTranslator,
@@ -35,7 +44,7 @@ def help_lines(
     for sub in commands.subcommands:
         if sub.name in skip or (only is not None and sub.name not in only):
             continue
-        role = role_needed(commands.action(sub))
+        role = teams_role(commands.action(sub))
         if role not in roles:
             continue
         line = f"**{plain(sub.word_for(t.locale))}**"
