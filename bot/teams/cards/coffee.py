@@ -61,6 +61,7 @@ LINES_BUDGET = 16_000
 
 # Teams' error codes (and our own "not_installed") for an introduction that failed, in words.
 NOT_INSTALLED = "not_installed"
+BLOCKED = "ConversationBlockedByUser"
 REASONS = {
     "ConversationNotFound": N_("the conversation no longer exists"),
     "BotNotInConversationRoster": N_("someone in the group has not installed Fika in Teams"),
@@ -435,6 +436,9 @@ class FailedIntro:
     people: Sequence[CardPerson]
     error: str
     not_installed: Sequence[CardPerson] = ()
+    #: These people could not be reached and were taken out of their group, whose others got
+    #: the introduction (`people` are only them).
+    left_out: bool = False
 
 
 def reason(t: Translator, failed: FailedIntro) -> str:
@@ -451,6 +455,22 @@ def reason(t: Translator, failed: FailedIntro) -> str:
     if known is not None:
         return t(known)
     return t("Teams refused it ({error})", error=_plain(_cut(failed.error, 64)))
+
+
+def _failure_line(t: Translator, failed: FailedIntro) -> str:
+    """One line of the admins' report: a group and why its introduction failed, or people
+    left out of their group (named in the reason itself where there is a sentence for it)."""
+    if failed.left_out and failed.people:
+        if failed.error == NOT_INSTALLED:
+            return f"- {reason(t, failed)}"
+        if failed.error == BLOCKED:
+            return "- " + t.ngettext(
+                "{people} has blocked the chat with Fika",
+                "{people} have blocked the chat with Fika",
+                len(failed.people),
+                people=_names(t, failed.people),
+            )
+    return f"- {_names(t, failed.people) or '—'}: {reason(t, failed)}"
 
 
 def failure_card(
@@ -472,7 +492,7 @@ def failure_card(
     lines: list[str] = []
     size = 0
     for group in failed[:LISTED_MAX]:
-        line = f"- {_names(t, group.people) or '—'}: {reason(t, group)}"
+        line = _failure_line(t, group)
         size += len(line.encode()) + 1
         if lines and size > LINES_BUDGET:
             break
