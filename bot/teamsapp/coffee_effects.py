@@ -526,8 +526,7 @@ class TeamsCoffeeEffects:
             return False
         assert person is not None
         t = await self.surface.translator(program.team_id, user_id)
-        channel_name = await self._channel_name(program.team_id, program.channel_id)
-        summary, card = cards.welcome_card(t, program, channel_name, next_round)
+        summary, card = await self.welcome_card(t, program, next_round)
         key = f"welcome:{program.id}:{user_id}"
         try:
             await self._send_once(program.team_id, key, person, card_activity(card, summary))
@@ -535,3 +534,16 @@ class TeamsCoffeeEffects:
             log.warning("welcome to %s not sent: %s", user_id, exc)
             return False
         return True
+
+    async def welcome_card(
+        self,
+        t: Translator,
+        program: CoffeeProgram,
+        next_round: Slot | None,
+        *,
+        notice: str | None = None,
+        left: bool = False,
+    ) -> tuple[str, dict[str, Any]]:
+        """The welcome card (drawn again after its Leave: `notice`, `left`)."""
+        channel_name = await self._channel_name(program.team_id, program.channel_id)
+        return cards.welcome_card(t, program, channel_name, next_round, notice=notice, left=left)
