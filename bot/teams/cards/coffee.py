@@ -69,7 +69,6 @@ LINES_BUDGET = 16_000
 
 # Teams' error codes (and our own "not_installed") for an introduction that failed, in words.
 NOT_INSTALLED = "not_installed"
-BLOCKED = "ConversationBlockedByUser"
 REASONS = {
     "ConversationNotFound": N_("the conversation no longer exists"),
     "BotNotInConversationRoster": N_("someone in the group has not installed Fika in Teams"),
@@ -470,18 +469,10 @@ def reason(t: Translator, failed: FailedIntro) -> str:
 
 
 def _failure_line(t: Translator, failed: FailedIntro) -> str:
-    """One line of the admins' report: a group and why its introduction failed, or people
-    left out of their group (named in the reason itself where there is a sentence for it)."""
-    if failed.left_out and failed.people:
-        if failed.error == NOT_INSTALLED:
-            return f"- {reason(t, failed)}"
-        if failed.error == BLOCKED:
-            return "- " + t.ngettext(
-                "{people} has blocked the chat with Fika",
-                "{people} have blocked the chat with Fika",
-                len(failed.people),
-                people=_names(t, failed.people),
-            )
+    """One line of the admins' report: a group and why its introduction failed; for people
+    left out of their group (`left_out`), only they are named, and "not installed" says who."""
+    if failed.left_out and failed.people and failed.error == NOT_INSTALLED:
+        return f"- {reason(t, failed)}"
     return f"- {_names(t, failed.people) or '—'}: {reason(t, failed)}"
 
 
