@@ -29,7 +29,6 @@ from bot.coffee.commands import (
     FIKA,
     JOIN,
     LEAVE,
-    MY_DATA,
     PAIR_NOW,
     PAUSE,
     PROFILE,
@@ -51,7 +50,6 @@ from bot.people.permissions import require, roles_of
 from bot.platform.commands import HELP, Subcommand, fold
 from bot.platform.errors import UserFacingError
 from bot.platform.i18n import N_
-from bot.privacy import service as privacy
 from bot.teams.cards import answers as cards
 from bot.teams.cards.answers import Card, TeamsTranslator
 from bot.teams.cards.help import help_card
@@ -178,16 +176,6 @@ async def _status(surface: TeamsSurface, turn: Turn, args: list[str]) -> None:
 async def _profile(surface: TeamsSurface, turn: Turn, args: list[str]) -> None:
     """A bot cannot open a dialog by itself: the answer's button opens the profile form."""
     await _reply(surface, turn, cards.profile_prompt_card(await _t(surface, turn)))
-
-
-async def _my_data(surface: TeamsSurface, turn: Turn, args: list[str]) -> None:
-    assert turn.user_id is not None
-    data = await privacy.my_data(surface.deps, turn.team_id, turn.user_id)
-    people = [u for group in data.recent for u in group.partners]
-    t = await card_translator(surface, turn.team_id, turn.user_id, people)
-    settings = surface.deps.settings
-    card = cards.my_data_card(t, data, settings.tz, settings.history_retention_days)
-    await _private(surface, turn, card)
 
 
 def _served(surface: TeamsSurface) -> set[str] | None:
@@ -381,7 +369,6 @@ _SUBCOMMANDS: list[tuple[Subcommand, Handler, bool]] = [
     (RESUME, _resume, True),
     (STATUS, _status, False),
     (PROFILE, _profile, False),
-    (MY_DATA, _my_data, False),
     (START, _start, True),
     (STOP, _stop, True),
     (SCHEDULE, _schedule, True),

@@ -8,7 +8,8 @@ Each Teams handler module may declare
 - `DIALOGS`: a dialog's name (`data["dialog"]`) → `(fetch, submit)`, each `(surface, turn,
   data)` returning an invoke answer (bot/teamsapp/invoke.py) or None (close);
 - `MESSAGE_EXTENSIONS`: a message-extension command id → `(fetch, submit)`, the same;
-- `EVENTS`: "install" / "uninstall" / "members_added" → `(surface, turn, activity)`.
+- `EVENTS`: "install" / "uninstall" / "members_added" / "members_removed" → `(surface, turn,
+  activity)`.
 Every activity first refreshes what Fika keeps about its sender and channel (the conversation
 references of bot/teamsapp/store.py). A handler's error is logged and answered with a short
 localized apology, never a 500 that would make Teams retry the request.
@@ -164,19 +165,20 @@ class TeamsRouter:
     async def _lifecycle(self, surface: TeamsSurface, turn: Turn, activity: dict[str, Any]) -> None:
         """installationUpdate says the app was added or removed, in every scope; the
         conversationUpdate that comes with it (the bot among membersAdded) says nothing more
-        and is only remembered. Other members added to a team are "members_added"."""
+        and is only remembered. People added to or removed from a team are "members_added" /
+        "members_removed"."""
         if activity.get("type") == "installationUpdate":
             action = str(activity.get("action") or "")
             name = "uninstall" if action.startswith("remove") else "install"
         else:
-            added = activity.get("membersAdded")
             bot_id = _dict(activity.get("recipient")).get("id")
-            if not isinstance(added, list):
+            added = activity.get("membersAdded")
+            removed = activity.get("membersRemoved")
+            changed, name = (added, "members_added") if added else (removed, "members_removed")
+            if not isinstance(changed, list) or not changed:
                 return
-            people = [m for m in added if isinstance(m, dict) and m.get("id") != bot_id]
-            if len(people) == len(added) and people:
-                name = "members_added"
-            else:
-                return
+            people = [m for m in changed if isinstance(m, dict) and m.get("id") != bot_id]
+            if len(people) != len(changed):
+                return  # the bot itself was added (installationUpdate says so) or removed
         for handler in self.events.get(name, []):
             await handler(surface, turn, activity)

@@ -6,18 +6,16 @@ The Web API client already retries 429s and 5xx a few times; what still fails la
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from datetime import datetime
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
-from bot.platform.backoff import MAX_ATTEMPTS, MAX_BACKOFF, backoff
+from bot.platform import pending
 from bot.platform.db.models import PendingCall
 from bot.platform.deps import Deps
+from bot.platform.pending import MAX_ATTEMPTS, MAX_BACKOFF, backoff
 
 __all__ = ["MAX_ATTEMPTS", "MAX_BACKOFF", "PERMANENT_ERRORS", "backoff", "call", "retry_due"]
 
@@ -87,61 +85,22 @@ async def call(deps: Deps, team_id: str, method: str, **args: Any) -> dict[str, 
             error,
             "recorded" if permanent else "queued for retry",
         )
-        async with deps.db.begin() as session:
-            session.add(
-                PendingCall(
-                    team_id=team_id,
-                    method=method,
-                    args=args,
-                    attempts=1,
-                    last_error=error,
-                    next_attempt_at=deps.now() + backoff(1),
-                    gave_up=permanent,
-                )
-            )
+        await pending.record(deps, team_id, method, args, error, permanent)
         return None
 
 
+def _failure(exc: BaseException) -> tuple[str, bool] | None:
+    if isinstance(exc, SlackApiError | aiohttp.ClientError | TimeoutError | OSError):
+        return _describe(exc)
+    return None
+
+
 async def retry_due(deps: Deps, limit: int = 50) -> int:
-    """Retry pending calls that are due; returns how many succeeded."""
-    now: datetime = deps.now()
-    done = 0
-    async with deps.db() as session:
-        ids = list(
-            await session.scalars(
-                select(PendingCall.id)
-                .where(
-                    # Teams' calls ("teams.send", …) are retried by bot/teamsapp/outbox.py.
-                    PendingCall.method.not_like("teams.%"),
-                    PendingCall.done_at.is_(None),
-                    PendingCall.gave_up.is_(False),
-                    PendingCall.next_attempt_at <= now,
-                )
-                .order_by(PendingCall.next_attempt_at)
-                .limit(limit)
-            )
-        )
-    for pending_id in ids:
-        async with deps.db.begin() as session:
-            row = await session.scalar(
-                select(PendingCall)
-                .where(PendingCall.id == pending_id, PendingCall.done_at.is_(None))
-                .with_for_update(skip_locked=True)
-            )
-            if row is None:
-                continue
-            try:
-                await _send(deps, row.method, dict(row.args))
-            except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-                error, permanent = _describe(exc)
-                row.attempts += 1
-                row.last_error = error
-                row.next_attempt_at = deps.now() + backoff(row.attempts)
-                row.gave_up = permanent or row.attempts >= MAX_ATTEMPTS
-                log.warning("retry %s of %s failed (%s)", row.attempts, row.method, error)
-                continue
-            except asyncio.CancelledError:
-                raise
-            row.done_at = deps.now()
-            done += 1
-    return done
+    """Retry the Slack calls that are due; returns how many succeeded. (Teams' calls,
+    "teams.send" …, are retried by bot/teamsapp/outbox.py.)"""
+
+    async def send(_team_id: str, method: str, args: dict[str, Any]) -> Any:
+        return await _send(deps, method, args)
+
+    which = PendingCall.method.not_like("teams.%")
+    return await pending.retry_due(deps, which, send, _failure, limit)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coffee.enrolment import programs_of
 from bot.people.former import new_placeholder
@@ -68,6 +70,20 @@ class PrivacyEffects(Protocol):
         """Forget what this process keeps about the workspace being installed."""
 
 
+@runtime_checkable
+class ForgetsReferences(Protocol):
+    """Effects of a surface that keeps its own rows about people (e.g. the conversation
+    references a surface needs to reach someone): `_forget` calls this inside the forgetting
+    transaction, so those rows go with the person or not at all. Optional: effects without it
+    (Slack's) keep nothing of their own."""
+
+    async def forget_references(
+        self, session: AsyncSession, team_id: str, user_id: str
+    ) -> Mapping[str, int]:
+        """Delete the surface's rows about the person; how many, by table (for the log)."""
+        ...
+
+
 # ---------------------------------------------------------------------------- what is stored
 
 
@@ -98,7 +114,12 @@ def ask_forget_me(deps: Deps, user_id: str) -> Asked:
 def ask_forget(deps: Deps, admin_id: str, argument: str) -> Asked:
     """An admin's `/fika forget <person>` (the permission table was checked before it runs):
     the confirmation naming the person, or why not (no one person named; oneself)."""
-    subject = person_argument(argument)
+    return ask_forget_person(deps, admin_id, person_argument(argument))
+
+
+def ask_forget_person(deps: Deps, admin_id: str, subject: str | None) -> Asked:
+    """`ask_forget` for a surface that found the person itself (e.g. from a message's mention
+    entity): `subject` is their user id, None when the command named no one person."""
     if subject is None:
         return Asked(problem=Problem.NO_PERSON)
     if subject == admin_id:
@@ -133,11 +154,14 @@ async def forget_other(
     admin_id: str,
     subject: str,
     issued: datetime | None,
+    *,
+    is_person: Callable[[str], bool] = is_user_id,
 ) -> Forgot:
     """An admin's confirmation of forgetting `subject` (an erasure request, e.g. a colleague
-    who has left): checked to be fresh and to name a Slack user, the admin's right read afresh
-    (`NotAuthorized` otherwise). Nothing is sent to the person."""
-    if not team_id or not is_user_id(subject) or not _fresh(deps, issued):
+    who has left): checked to be fresh and to name a user (`is_person`: the surface's form of
+    a user id, Slack's by default), the admin's right read afresh (`NotAuthorized` otherwise).
+    Nothing is sent to the person."""
+    if not team_id or not is_person(subject) or not _fresh(deps, issued):
         return Forgot(subject, Problem.OTHER_TOO_OLD)
     if subject == admin_id:
         return Forgot(subject, Problem.YOURSELF)
@@ -148,13 +172,16 @@ async def forget_other(
 async def _forget(
     deps: Deps, effects: PrivacyEffects, team_id: str, user_id: str, *, by_admin: str | None
 ) -> Forgot:
-    """Forget the person in one transaction; then have the surface redraw what it still shows
+    """Forget the person in one transaction (with the surface's own rows about them, when its
+    effects keep any: `ForgetsReferences`); then have the surface redraw what it still shows
     of them (review cards, their own Home unless an admin asked).
 
     The log names the acting admin, never the person: only what kinds of rows changed."""
     programs = await programs_of(deps, team_id, user_id)
     async with deps.db.begin() as session:
         done = await privacy.forget_person(session, team_id, user_id, new_placeholder())
+        if isinstance(effects, ForgetsReferences):
+            done.counts.update(await effects.forget_references(session, team_id, user_id))
     counts = ", ".join(f"{table} {n}" for table, n in sorted(done.counts.items()) if n) or "nothing"
     if by_admin is None:
         log.info("a person asked to be forgotten in %s: %s", team_id, counts)

@@ -521,7 +521,7 @@ class TeamsCoffeeEffects:
         """The welcome card in the person's 1:1 chat, once; False (not welcomed yet) when the
         app is not installed for them or Teams did not take it now."""
         person = await self.surface.person(program.team_id, user_id)
-        if not reachable(person):
+        if not reachable(person) and await self._open_chat(program.team_id, person) is not None:
             log.info("welcome to %s waits: Fika is not installed for them", user_id)
             return False
         assert person is not None

@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from bot.platform.backoff import MAX_ATTEMPTS, backoff
+from bot.platform import pending
 from bot.platform.db.models import PendingCall
 from bot.teamsapp.sender import TeamsSendError
 
@@ -69,59 +67,19 @@ async def deliver(
         log.warning(
             "Teams %s failed (%s); %s", method, exc.code, "recorded" if permanent else "queued"
         )
-        deps = surface.deps
-        async with deps.db.begin() as session:
-            session.add(
-                PendingCall(
-                    team_id=team_id,
-                    method=method,
-                    args=args,
-                    attempts=1,
-                    last_error=exc.code,
-                    next_attempt_at=deps.now() + backoff(1),
-                    gave_up=permanent,
-                )
-            )
+        await pending.record(surface.deps, team_id, method, args, exc.code, permanent)
         return None
+
+
+def _failure(exc: BaseException) -> tuple[str, bool] | None:
+    return (exc.code, not exc.transient) if isinstance(exc, TeamsSendError) else None
 
 
 async def retry_due(surface: TeamsSurface, limit: int = 50) -> int:
     """Retry the Teams calls that are due; how many went through."""
-    deps = surface.deps
-    now = deps.now()
-    async with deps.db() as session:
-        ids = list(
-            await session.scalars(
-                select(PendingCall.id)
-                .where(
-                    PendingCall.method.in_(METHODS),
-                    PendingCall.done_at.is_(None),
-                    PendingCall.gave_up.is_(False),
-                    PendingCall.next_attempt_at <= now,
-                )
-                .order_by(PendingCall.next_attempt_at)
-                .limit(limit)
-            )
-        )
-    done = 0
-    for pending_id in ids:
-        async with deps.db.begin() as session:
-            row = await session.scalar(
-                select(PendingCall)
-                .where(PendingCall.id == pending_id, PendingCall.done_at.is_(None))
-                .with_for_update(skip_locked=True)
-            )
-            if row is None:
-                continue
-            try:
-                await _call(surface, row.team_id, row.method, dict(row.args))
-            except TeamsSendError as exc:
-                row.attempts += 1
-                row.last_error = exc.code
-                row.next_attempt_at = deps.now() + backoff(row.attempts)
-                row.gave_up = not exc.transient or row.attempts >= MAX_ATTEMPTS
-                log.warning("retry %s of %s failed (%s)", row.attempts, row.method, exc.code)
-                continue
-            row.done_at = deps.now()
-            done += 1
-    return done
+
+    async def send(team_id: str, method: str, args: dict[str, Any]) -> str:
+        return await _call(surface, team_id, method, args)
+
+    which = PendingCall.method.in_(METHODS)
+    return await pending.retry_due(surface.deps, which, send, _failure, limit)
