@@ -19,7 +19,7 @@ earlier post may still land. Nothing here knows Slack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -49,7 +49,13 @@ class Permanent(Exception):
 
 
 class Unreachable(Permanent):
-    """One or more of the people cannot be messaged (deactivated, gone, a bot)."""
+    """One or more of the people cannot be messaged (deactivated, gone, a bot, blocked the
+    bot). `people`: who, when the surface knows it — user id → the surface's code for why
+    (Teams); empty when it does not say (Slack: the round re-reads the members instead)."""
+
+    def __init__(self, error: str, people: Mapping[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.people: dict[str, str] = dict(people or {})
 
 
 class Transient(Exception):
@@ -130,7 +136,8 @@ class CoffeeEffects(Protocol):
     async def open_group(self, team_id: str, user_ids: Sequence[str]) -> str:
         """Where the group's messages go, opened for these people (Slack: their group DM): a
         reference the feature stores and hands back. Raises `Unreachable` when some of them
-        cannot be messaged, else Permanent/Transient."""
+        cannot be messaged (naming them in `people` when the surface knows who: the round
+        then goes on without them and tells the admins), else Permanent/Transient."""
         ...
 
     async def deliver_intro(

@@ -5,6 +5,7 @@ follow-up answers. Plain functions over a session; the Slack side lives in `bot.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,9 @@ SENDING = "sending"
 DONE = "done"
 GROUP = "group"
 SOLO = "solo"
+#: People taken out of a group before its intro because they could not be reached (the surface
+#: named them): kept as a failed "group" of their own, with why, for the admins' report only.
+LEFT_OUT = "left_out"
 MET = "met"
 NOT_MET = "not_met"
 OUTCOMES = (MET, NOT_MET)
@@ -357,6 +361,36 @@ async def drop_members(session: AsyncSession, group_id: int, user_ids: set[str])
     await session.flush()
 
 
+async def leave_out(
+    session: AsyncSession, group_id: int, people: Mapping[str, str], now: datetime
+) -> None:
+    """Take people who could not be reached out of a group before its intro, as
+    `drop_members` does, and keep them — one failed LEFT_OUT row per reason (`people`: user id
+    → the surface's code) — so the admins' report names them and why."""
+    group = await get_group(session, group_id)
+    if group is None:
+        return
+    moved = [m for m in group.members if m.user_id in people]
+    for error in sorted({people[m.user_id] for m in moved}):
+        kept = CoffeeGroup(
+            team_id=group.team_id,
+            round_id=group.round_id,
+            position=group.position,
+            kind=LEFT_OUT,
+            failed_at=now,
+            failed_error=error[:64],
+        )
+        session.add(kept)
+        await session.flush()
+        for member in moved:
+            if people[member.user_id] == error:
+                member.group_id = kept.id
+    if group.proposer_user_id in people:
+        rest = [m.user_id for m in group.members if m.user_id not in people]
+        group.proposer_user_id = rest[0] if rest else None
+    await session.flush()
+
+
 async def finish_if_complete(session: AsyncSession, round_id: int, now: datetime) -> bool:
     """Mark the round done when no group waits for its intro; True when it is done."""
     pending = await session.scalar(
@@ -413,6 +447,8 @@ def summarize(groups: list[CoffeeGroup]) -> RoundSummary:
         if group.kind == SOLO:
             summary.alone += size
             continue
+        if group.kind == LEFT_OUT:
+            continue  # their group met without them (the admins are told)
         summary.groups += 1
         summary.people += size
         summary.sizes[size] += 1

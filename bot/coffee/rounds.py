@@ -299,9 +299,9 @@ async def _try_intro(
             if open_error is not None:
                 raise open_error
             conversation = await out.open_group(group.team_id, [m.user_id for m in group.members])
-        except Unreachable:
+        except Unreachable as exc:
             if group.kind == GROUP and drop_allowed:
-                smaller = await _without_unreachable(deps, program, group)
+                smaller = await _without_unreachable(deps, program, group, exc)
                 if smaller is not None:
                     return await _try_intro(deps, out, program, smaller, drop_allowed=False)
             raise
@@ -322,9 +322,24 @@ async def _try_intro(
 
 
 async def _without_unreachable(
-    deps: Deps, program: CoffeeProgram, group: CoffeeGroup
+    deps: Deps, program: CoffeeProgram, group: CoffeeGroup, exc: Unreachable
 ) -> CoffeeGroup | None:
-    """The group without members the surface says are gone, if two or more remain."""
+    """The group without members the surface says are gone, if two or more remain.
+
+    When the surface names who cannot be reached (`exc.people`, Teams), those are taken out
+    and kept with why (`rounds_db.leave_out`), for the admins' report; otherwise (Slack) the
+    members are re-read and the deactivated ones and bots are dropped."""
+    if exc.people:
+        unreachable = {
+            m.user_id: exc.people[m.user_id] for m in group.members if m.user_id in exc.people
+        }
+        if not unreachable or len(group.members) - len(unreachable) < 2:
+            return None
+        log.info("group %s continues without %s unreachable member(s)", group.id, len(unreachable))
+        async with deps.db.begin() as session:
+            await rounds_db.leave_out(session, group.id, unreachable, deps.now())
+        async with deps.db() as session:
+            return await rounds_db.get_group(session, group.id)
     gone: set[str] = set()
     for member in group.members:
         fresh = await ensure_member(deps, program.team_id, member.user_id, force=True)
@@ -379,7 +394,11 @@ async def _report_failures(deps: Deps, round_id: int, effects: CoffeeEffects | N
     async with deps.db() as session:
         groups = await rounds_db.round_groups(session, round_id)
     failed = [
-        FailedGroup([m.user_id for m in g.members], g.failed_error or "unknown_error")
+        FailedGroup(
+            [m.user_id for m in g.members],
+            g.failed_error or "unknown_error",
+            left_out=g.kind == rounds_db.LEFT_OUT,
+        )
         for g in groups
         if g.failed_at is not None
     ]

@@ -280,19 +280,24 @@ class TeamsCoffeeEffects:
 
     async def open_group(self, team_id: str, user_ids: Sequence[str]) -> str:
         """The group's reference, when every member can be reached; else `Unreachable`
-        ("not_installed": the report to the admins names who has not installed Fika)."""
+        naming who cannot be reached and why ("not_installed", or Teams' code such as
+        "ConversationBlockedByUser"): the round goes on without them when two or more remain,
+        and the report to the admins names them."""
         people = await self._people(team_id, user_ids)
-        refusals = [
-            await self._open_chat(team_id, people.get(u))
-            for u in user_ids
-            if not reachable(people.get(u))
-        ]
-        refusals = [r for r in refusals if r is not None]
+        refusals: dict[str, str] = {}
+        for user_id in user_ids:
+            if reachable(people.get(user_id)):
+                continue
+            refused = await self._open_chat(team_id, people.get(user_id))
+            if refused is not None:
+                refusals[user_id] = refused
         if refusals:
             log.info("%s of %s people cannot be reached on Teams", len(refusals), len(user_ids))
             # Someone who blocked Fika is named as such; anyone else has not installed it.
-            blocked = "ConversationBlockedByUser" in refusals
-            raise Unreachable("ConversationBlockedByUser" if blocked else cards.NOT_INSTALLED)
+            blocked = "ConversationBlockedByUser" in refusals.values()
+            raise Unreachable(
+                "ConversationBlockedByUser" if blocked else cards.NOT_INSTALLED, refusals
+            )
         return group_reference(team_id, user_ids)
 
     async def deliver_intro(
@@ -459,9 +464,10 @@ class TeamsCoffeeEffects:
             FailedIntro(
                 [shown[u] for u in group.user_ids],
                 group.error,
-                [shown[u] for u in group.user_ids if not reachable(people.get(u))]
+                [shown[u] for u in group.user_ids if group.left_out or not reachable(people.get(u))]
                 if group.error == cards.NOT_INSTALLED
                 else [],
+                left_out=group.left_out,
             )
             for group in failed
         ]
@@ -520,8 +526,7 @@ class TeamsCoffeeEffects:
             return False
         assert person is not None
         t = await self.surface.translator(program.team_id, user_id)
-        channel_name = await self._channel_name(program.team_id, program.channel_id)
-        summary, card = cards.welcome_card(t, program, channel_name, next_round)
+        summary, card = await self.welcome_card(t, program, next_round)
         key = f"welcome:{program.id}:{user_id}"
         try:
             await self._send_once(program.team_id, key, person, card_activity(card, summary))
@@ -529,3 +534,16 @@ class TeamsCoffeeEffects:
             log.warning("welcome to %s not sent: %s", user_id, exc)
             return False
         return True
+
+    async def welcome_card(
+        self,
+        t: Translator,
+        program: CoffeeProgram,
+        next_round: Slot | None,
+        *,
+        notice: str | None = None,
+        left: bool = False,
+    ) -> tuple[str, dict[str, Any]]:
+        """The welcome card (drawn again after its Leave: `notice`, `left`)."""
+        channel_name = await self._channel_name(program.team_id, program.channel_id)
+        return cards.welcome_card(t, program, channel_name, next_round, notice=notice, left=left)

@@ -160,7 +160,7 @@ def test_forgotten_and_unknown_people_are_named_so() -> None:
     assert cards.shown_name(t, unknown) == t(cards.A_COLLEAGUE)
 
 
-def test_followup_buttons_are_verbs_with_the_group_and_the_answered_card_has_none() -> None:
+def test_followup_buttons_are_verbs_with_the_group_and_the_answered_card_offers_a_tip() -> None:
     t = translator("fi")
     _, asking = cards.followup_card(t, 42, date(2026, 12, 7))
     verbs = [(a["type"], a["verb"], a["data"]) for a in asking["actions"]]
@@ -172,7 +172,14 @@ def test_followup_buttons_are_verbs_with_the_group_and_the_answered_card_has_non
     assert "maanantai 7. joulukuuta" in text_of(asking)
     answerer = CardPerson("a" * 32, "Aino")
     _, answered = cards.followup_card(t, 42, date(2026, 12, 7), outcome=MET, answered_by=answerer)
-    assert "actions" not in answered
+    # After "we met" only the tip button is left (a dialog, not an answer).
+    assert [(a["type"], a["data"]) for a in answered["actions"]] == [
+        (
+            "Action.Submit",
+            {"msteams": {"type": "task/fetch"}, "dialog": "coffee.tip", "group_id": 42},
+        )
+    ]
+    assert answered["actions"][0]["title"] == t("Share a tip from our chat")
     assert f"Aino: **{t('Yes, we met')}**" in text_of(answered) or (
         "Aino" in text_of(answered) and f"**{t('Yes, we met')}**" in text_of(answered)
     )
@@ -180,6 +187,7 @@ def test_followup_buttons_are_verbs_with_the_group_and_the_answered_card_has_non
         t, 42, date(2026, 12, 7), outcome=NOT_MET, answered_by=answerer
     )
     assert f"**{t('Not this time')}**" in text_of(not_met)
+    assert "actions" not in not_met
 
 
 def test_slack_bold_becomes_teams_bold_and_other_stars_stay() -> None:

@@ -33,8 +33,13 @@ LISTED_MAX = 40
 
 @dataclass(frozen=True)
 class FailedGroup:
+    """A group whose intro failed for good (`error`: the surface's code); `left_out`: these are
+    people the round took out of their group because they could not be reached, while the
+    others of it got their introduction (Teams; Slack drops only deactivated accounts)."""
+
     user_ids: Sequence[str]
     error: str
+    left_out: bool = False
 
 
 def reason(t: Translator, error: str) -> str:

@@ -31,6 +31,7 @@ from bot.coffee.schedule import Slot
 from bot.coffee.starters import starter_texts
 from bot.coffee.views.messages import (
     NOT_THIS_TIME,
+    SHARE_A_TIP,
     YES_WE_MET,
     schedule_phrase,
     size_phrase,
@@ -39,6 +40,8 @@ from bot.coffee.views.messages import (
 from bot.coffee.views.round_failures import LISTED_MAX
 from bot.people.former import FORMER_MEMBER
 from bot.platform.i18n import N_, Translator
+from bot.teams.cards.answers import PAUSE_DIALOG, PROFILE_DIALOG, dialog_button
+from bot.teams.cards.home import PROGRAM_ID
 from bot.teams.cards.text import plain
 
 Card = dict[str, Any]
@@ -49,6 +52,11 @@ VERSION = "1.5"
 #: The follow-up's answers (Action.Execute verbs; data {"group_id": …}).
 MET_VERB = "coffee.met"
 NOT_MET_VERB = "coffee.not_met"
+#: The welcome card's Leave (Action.Execute; data {"program_id": …}).
+LEAVE_VERB = "coffee.leave"
+#: The answered follow-up's "Share a tip from our chat": a dialog (data {"group_id": …}) that
+#: opens the tip form (bot/teams/cards/tips.py DIALOG_TIP), as Slack's button opens its modal.
+TIP_DIALOG = "coffee.tip"
 
 #: The deep link Teams opens a new chat with (users: UPNs or emails, comma-separated).
 CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0"
@@ -277,7 +285,8 @@ def followup_card(
     notice: str | None = None,
 ) -> tuple[str, Card]:
     """ "Did you meet?" with the two answers; once the group has answered (`outcome`), who
-    answered what, without buttons (the card that replaces each member's follow-up).
+    answered what (the card that replaces each member's follow-up), and after "we met" the
+    button that shares a tip from their chat.
     `notice`: a line for the one who just answered (`answer_notice`)."""
     body = [
         text_block(
@@ -315,12 +324,15 @@ def followup_card(
     if notice:
         body.append(text_block(notice, weight="Bolder"))
     actions = []
+    data = {"group_id": group_id}
     if outcome is None:
-        data = {"group_id": group_id}
         actions = [
             execute(t(YES_WE_MET), MET_VERB, data, style="positive"),
             execute(t(NOT_THIS_TIME), NOT_MET_VERB, data),
         ]
+    elif outcome == MET:
+        # After "we met": what they learnt can become a tip (the tip form, in a dialog).
+        actions = [dialog_button(_cut(t(SHARE_A_TIP), 60), TIP_DIALOG, data)]
     return t("☕ Did you meet? One answer for the group is enough."), card(body, actions)
 
 
@@ -435,6 +447,9 @@ class FailedIntro:
     people: Sequence[CardPerson]
     error: str
     not_installed: Sequence[CardPerson] = ()
+    #: These people could not be reached and were taken out of their group, whose others got
+    #: the introduction (`people` are only them).
+    left_out: bool = False
 
 
 def reason(t: Translator, failed: FailedIntro) -> str:
@@ -451,6 +466,14 @@ def reason(t: Translator, failed: FailedIntro) -> str:
     if known is not None:
         return t(known)
     return t("Teams refused it ({error})", error=_plain(_cut(failed.error, 64)))
+
+
+def _failure_line(t: Translator, failed: FailedIntro) -> str:
+    """One line of the admins' report: a group and why its introduction failed; for people
+    left out of their group (`left_out`), only they are named, and "not installed" says who."""
+    if failed.left_out and failed.people and failed.error == NOT_INSTALLED:
+        return f"- {reason(t, failed)}"
+    return f"- {_names(t, failed.people) or '—'}: {reason(t, failed)}"
 
 
 def failure_card(
@@ -472,7 +495,7 @@ def failure_card(
     lines: list[str] = []
     size = 0
     for group in failed[:LISTED_MAX]:
-        line = f"- {_names(t, group.people) or '—'}: {reason(t, group)}"
+        line = _failure_line(t, group)
         size += len(line.encode()) + 1
         if lines and size > LINES_BUDGET:
             break
@@ -500,10 +523,38 @@ def failure_card(
 # ------------------------------------------------------------------------------ welcome
 
 
+def _leave(t: Translator, program_id: int) -> Card:
+    """Leave, confirmed as Slack's button is: a card opens below with the question and the
+    real button (the same as the home card's)."""
+    return {
+        "type": "Action.ShowCard",
+        "title": t("Leave"),
+        "card": {
+            "type": "AdaptiveCard",
+            "body": [
+                text_block(t("Leave?"), weight="Bolder"),
+                text_block(t("You won't be paired in this channel any more.")),
+            ],
+            "actions": [
+                execute(t("Leave"), LEAVE_VERB, {PROGRAM_ID: program_id}, style="destructive")
+            ],
+        },
+    }
+
+
 def welcome_card(
-    t: Translator, program: CoffeeProgram, channel_name: str, next_round: Slot | None
+    t: Translator,
+    program: CoffeeProgram,
+    channel_name: str,
+    next_round: Slot | None,
+    *,
+    notice: str | None = None,
+    left: bool = False,
 ) -> tuple[str, Card]:
-    """The card to someone who joined a program channel, in their language."""
+    """The card to someone who joined a program channel, in their language, with the Slack
+    welcome's buttons: the profile and a break (dialogs) and Leave (confirmed). `notice`: what
+    a click did (Teams markdown, already translated); `left`: they left the program, so only
+    the profile's button stays."""
     channel = _plain(_cut(channel_name))
     plan = [_md(t, N_("*When:* {schedule}"), schedule=schedule_phrase(t, program))]
     if next_round is not None:
@@ -532,6 +583,22 @@ def welcome_card(
                 ),
             )
         ),
+        text_block(
+            t(
+                "Tell me your library and languages so I can find you good partners. You can "
+                "take a break or leave whenever you like."
+            )
+        ),
     ]
+    if notice:
+        body.append(text_block(notice, weight="Bolder"))
+    profile = dialog_button(t("Set my profile"), PROFILE_DIALOG)
+    profile["style"] = "positive"
+    actions = [profile]
+    if not left:
+        actions += [
+            dialog_button(t("Take a break"), PAUSE_DIALOG, {PROGRAM_ID: program.id}),
+            _leave(t, program.id),
+        ]
     summary = t("☕ Welcome to the coffee breaks in {channel}!", channel=_raw(channel_name))
-    return summary, card(body)
+    return summary, card(body, actions)
