@@ -363,7 +363,8 @@ def already_claimed_text(t: Translator) -> str:
     return t("This period's coffee round has already been made, so I did not pair anyone again.")
 
 
-def _group_parts(t: Translator, summary: RoundSummary) -> list[str]:
+def group_parts(t: Translator, summary: RoundSummary) -> list[str]:
+    """A round's groups by size, in words (also Teams' summary card)."""
     parts: list[str] = []
     for size in sorted(summary.sizes):
         count = summary.sizes[size]
@@ -394,7 +395,7 @@ def summary_text(t: Translator, summary: RoundSummary) -> str:
             "☕ This round {n} people were paired for coffee.",
             summary.people,
         ),
-        t("Groups: {groups}.", groups=t.list(_group_parts(t, summary))),
+        t("Groups: {groups}.", groups=t.list(group_parts(t, summary))),
     ]
     if summary.failed:
         lines.append(

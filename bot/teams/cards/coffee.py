@@ -33,6 +33,7 @@ from bot.coffee.views.messages import (
     NOT_THIS_TIME,
     SHARE_A_TIP,
     YES_WE_MET,
+    group_parts,
     schedule_phrase,
     size_phrase,
     when,
@@ -391,23 +392,6 @@ def not_run_card(t: Translator, error: str | None) -> tuple[str, Card]:
     return text, note_card(text)
 
 
-def _group_parts(t: Translator, summary: RoundSummary) -> list[str]:
-    parts: list[str] = []
-    for size in sorted(summary.sizes):
-        count = summary.sizes[size]
-        if size == 2:
-            parts.append(t.ngettext("{n} pair", "{n} pairs", count))
-        elif size == 3:
-            parts.append(t.ngettext("{n} trio", "{n} trios", count))
-        else:
-            parts.append(
-                t.ngettext(
-                    "{n} group of {size}", "{n} groups of {size}", count, size=t.number(size)
-                )
-            )
-    return parts
-
-
 def summary_card(t: Translator, summary: RoundSummary) -> tuple[str, Card]:
     """The program channel's note after a round (the workspace's language)."""
     if summary.people == 0:
@@ -423,7 +407,7 @@ def summary_card(t: Translator, summary: RoundSummary) -> tuple[str, Card]:
         "☕ This round {n} people were paired for coffee.",
         summary.people,
     )
-    lines = [t("Groups: {groups}.", groups=t.list(_group_parts(t, summary)))]
+    lines = [t("Groups: {groups}.", groups=t.list(group_parts(t, summary)))]
     if summary.failed:
         lines.append(
             t.ngettext(
