@@ -8,76 +8,22 @@ and pass Teams' checks (the fake refuses any card that does not)."""
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Iterable
 from datetime import timedelta
-from functools import cache
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from bot.coffee.commands import FIKA
 from bot.coffee.followups import send_due_followups
 from bot.coffee.models import CoffeeProgram
 from bot.coffee.rounds import pair_now
-from bot.platform.i18n import LOCALES_DIR
 from bot.teams.identity import local_channel, local_user
-from bot.teams.validation import card_problems
 from bot.tips.models import Tip, TipStatus
 from tests.conftest import FakeClock
 from tests.fakes.teams_platform import FakeTeams, User
 from tests.snapshots import strings_in
+from tests.teams.languages import LOCALES, TEAMS_LOCALE, assert_in, languages_of, word
 from tests.teams_support import TeamsApp, start_teams_app
-
-LOCALES = ("sv", "fi", "en")
-TEAMS_LOCALE = {"sv": "sv-SE", "fi": "fi-FI", "en": "en-GB"}
-
-
-@cache
-def _fragments() -> dict[str, frozenset[str]]:
-    """Per language, the pieces of its translations (between placeholders and markup, at
-    least 14 characters) that the other two languages do not have: finding one in a card
-    says which language the card is in."""
-    pieces: dict[str, set[str]] = {}
-    for locale in LOCALES:
-        with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
-        found: set[str] = set()
-        for message in catalog:
-            if not message.id:
-                continue
-            strings = message.string if isinstance(message.string, tuple) else [message.string]
-            for text in strings:
-                for piece in re.split(r"\{[^{}]*\}|[*_`<>\[\]()\n]|\s[–—-]\s", text or ""):
-                    piece = piece.strip(" .,:;!?")
-                    if len(piece) >= 14:
-                        found.add(piece)
-        pieces[locale] = found
-    return {
-        locale: frozenset(
-            pieces[locale] - set().union(*(pieces[o] for o in LOCALES if o != locale))
-        )
-        for locale in LOCALES
-    }
-
-
-def languages_of(card: dict[str, Any]) -> set[str]:
-    text = strings_in(card)
-    return {locale for locale, pieces in _fragments().items() if any(p in text for p in pieces)}
-
-
-def assert_in(locale: str, cards: Iterable[dict[str, Any]]) -> None:
-    cards = list(cards)
-    assert cards, "no card"
-    for card in cards:
-        assert card_problems(card) == []
-        assert languages_of(card) == {locale}, (locale, strings_in(card)[:400])
-
-
-def word(name: str, locale: str) -> str:
-    return next(s for s in FIKA.subcommands if s.name == name).word_for(locale)
 
 
 @dataclasses.dataclass
