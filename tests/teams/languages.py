@@ -12,6 +12,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from bot.coffee.commands import FIKA
+from bot.tips.commands import TIPS
 from bot.platform.i18n import LOCALES_DIR
 from bot.teams.validation import card_problems
 from tests.snapshots import strings_in
@@ -63,3 +64,8 @@ def assert_in(locale: str, cards: Iterable[dict[str, Any]]) -> None:
 
 def word(name: str, locale: str) -> str:
     return next(s for s in FIKA.subcommands if s.name == name).word_for(locale)
+
+
+def tips_word(name: str, locale: str) -> str:
+    """A `/tips` subcommand in the reader's language, as it is typed on Teams (after "tips")."""
+    return next(s for s in TIPS.subcommands if s.name == name).word_for(locale)
