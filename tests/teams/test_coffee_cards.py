@@ -217,6 +217,18 @@ def test_the_failure_report_names_who_has_not_installed_fika() -> None:
     assert "Bo has not installed Fika in Teams" in text_of(one)
 
 
+@pytest.mark.parametrize("locale", ("sv", "fi"))
+def test_who_has_not_installed_fika_is_said_in_the_admins_language(locale: str) -> None:
+    t = translator(locale)
+    english = translator("en")
+    bo, cilla = CardPerson("b" * 32, "Bo"), CardPerson("c" * 32, "Cilla")
+    for people in ([bo], [bo, cilla]):
+        failed = FailedIntro(people, cards.NOT_INSTALLED, people)
+        said = cards.reason(t, failed)
+        assert "Bo" in said and said != cards.reason(english, failed)
+        assert "installed" not in said
+
+
 def test_the_summary_says_teams_not_slack() -> None:
     for locale in LOCALES:
         t = translator(locale)

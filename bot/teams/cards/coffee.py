@@ -440,11 +440,13 @@ def reason(t: Translator, failed: FailedIntro) -> str:
     if failed.error == NOT_INSTALLED:
         if not failed.not_installed:
             return t(REASONS["BotNotInConversationRoster"])
+        # The names first: babel reads a call whose arguments mention `t` as a singular.
+        names = _names(t, failed.not_installed)
         return t.ngettext(
             "{people} has not installed Fika in Teams",
             "{people} have not installed Fika in Teams",
             len(failed.not_installed),
-            people=_names(t, failed.not_installed),
+            people=names,
         )
     known = REASONS.get(failed.error)
     if known is not None:
