@@ -12,9 +12,9 @@ from typing import Any
 from babel.messages.pofile import read_po
 
 from bot.coffee.commands import FIKA
-from bot.tips.commands import TIPS
 from bot.platform.i18n import LOCALES_DIR
 from bot.teams.validation import card_problems
+from bot.tips.commands import TIPS
 from tests.snapshots import strings_in
 
 LOCALES = ("sv", "fi", "en")
