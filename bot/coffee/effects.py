@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -118,10 +118,13 @@ class Attempts:
 @dataclass(frozen=True)
 class Delivered:
     """A group message that is there: its reference (Slack: the ts), and whether it was found
-    from an earlier attempt rather than sent now."""
+    from an earlier attempt rather than sent now. `not_reached`: members the surface could not
+    give it to while the others got it (user id → the surface's code; Teams, where each member
+    has a card of their own and someone may block Fika after their chat was opened)."""
 
     message: str
     found: bool = False
+    not_reached: Mapping[str, str] = field(default_factory=dict)
 
 
 #: Claims a once-only message in the transaction that queues it: False means already claimed.

@@ -318,6 +318,10 @@ async def _try_intro(
         log.info("intro of group %s was already delivered (%s); recorded", group.id, delivered)
     async with deps.db.begin() as session:
         await rounds_db.mark_intro_sent(session, group.id, delivered.message, deps.now())
+        if delivered.not_reached and group.kind == GROUP:
+            # The others got their intro; the admins' report names who did not, and why.
+            log.info("group %s: %s member(s) not reached", group.id, len(delivered.not_reached))
+            await rounds_db.leave_out(session, group.id, delivered.not_reached, deps.now())
     return SENT
 
 

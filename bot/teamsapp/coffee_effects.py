@@ -242,13 +242,15 @@ class TeamsCoffeeEffects:
     ) -> Delivered:
         """One card to each member (`render(t, user_id)` → (summary, card)), each once.
 
-        A member Teams refuses for good does not stop the others: the group still meets. Only
-        when nobody could be given the card does the group fail (Permanent)."""
+        A member Teams refuses for good (say, they blocked Fika after their chat was opened)
+        does not stop the others: the group still meets, and the refused are handed back in
+        `Delivered.not_reached`. Only when nobody could be given the card does the group fail
+        (Permanent)."""
         people = await self._people(group.team_id, [m.user_id for m in group.members])
         reference = group_reference(group.team_id, [m.user_id for m in group.members])
         recorded = False
         sent_now = 0
-        refused: list[str] = []
+        refused: dict[str, str] = {}
         for member in group.members:
             person = people.get(member.user_id)
             if not reachable(person):
@@ -257,6 +259,10 @@ class TeamsCoffeeEffects:
             key = f"{kind}:{group.id}:{member.user_id}"
             async with self.deps.db() as session:
                 done = await store.delivery(session, group.team_id, key)
+            if done is not None and done.state == FAILED:
+                # Refused for good on an earlier pass: named again, so every pass hands them back.
+                refused[member.user_id] = done.error or "unknown_error"
+                continue
             if done is None and not recorded:
                 # The feature's record of an attempt, before the first card goes out.
                 await attempts.record(self.deps.now())
@@ -271,10 +277,10 @@ class TeamsCoffeeEffects:
                 raise
             except Permanent as exc:
                 log.warning("%s of group %s to %s refused: %s", kind, group.id, key, exc.error)
-                refused.append(exc.error)
+                refused[member.user_id] = exc.error
         if refused and len(refused) == len(group.members):
-            raise Permanent(refused[0])
-        return Delivered(reference, found=sent_now == 0)
+            raise Permanent(next(iter(refused.values())))
+        return Delivered(reference, found=sent_now == 0, not_reached=refused)
 
     # ------------------------------------------------------------ a group's conversation
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.coffee.round_store import GROUP, LEFT_OUT
-from bot.coffee.rounds import pair_now
+from bot.coffee.rounds import deliver_round, pair_now
 from bot.platform.i18n import translator
 from bot.teams.validation import card_problems
 from bot.teamsapp.sender import TeamsSender, TeamsSendError
@@ -137,3 +137,43 @@ async def test_a_group_of_four_goes_on_without_two_it_cannot_reach_each_named_wi
     assert "- Dan Dahl: someone in the group has blocked the chat with Fika" in text
     assert "- Eve Ek has not installed Fika in Teams" in text
     assert "Fika can only message people who have added the Fika app in Teams." in text
+
+
+async def test_someone_who_blocks_fika_after_their_chat_exists_is_left_out_and_named(
+    teams_app: TeamsApp,
+) -> None:
+    """A block is learnt only by sending: the others' intros already went out, so the group
+    meets without the one who blocked, and the admins hear who and why (never silence)."""
+    app = teams_app
+    ann, bo, dan, admin = await people(
+        app,
+        [("Ann Andersson", "sv-SE"), ("Bo Virtanen", "fi-FI"), ("Dan Dahl", "en-GB"),
+         ("Ada Admin", "en-GB")],
+        installed=4,
+    )  # fmt: skip
+    team, program = await program_in_channel(app, [ann, bo, dan], admin, size=3)
+    app.fake.remove_member(team, admin)
+    app.fake.block(dan)  # after installing: the 1:1 chat exists, sends to it are refused
+    await pair_now(app.deps, program.id, app.user_id(admin))
+
+    round_, groups = await the_round(app, program)
+    [met] = [g for g in groups if g.kind == GROUP]
+    [kept] = [g for g in groups if g.kind == LEFT_OUT]
+    assert met.intro_sent_at is not None and met.failed_at is None
+    assert sorted(m.user_id for m in met.members) == sorted(app.user_id(u) for u in (ann, bo))
+    assert [m.user_id for m in kept.members] == [app.user_id(dan)]
+    assert kept.failed_error == "ConversationBlockedByUser"
+    for user in (ann, bo):
+        assert len([c for c in bot_cards(app, user) if HEADINGS[user.locale] in texts(c)]) == 1
+    reports = [c for c in bot_cards(app, admin) if "could not be delivered" in texts(c)]
+    assert len(reports) == 1
+    assert card_problems(reports[0]) == []
+    assert "- Dan Dahl: someone in the group has blocked the chat with Fika" in texts(reports[0])
+
+    # A later pass changes nothing and tells nobody again.
+    await deliver_round(app.deps, round_.id)
+    _, again = await the_round(app, program)
+    assert sorted((g.kind, len(g.members)) for g in again) == sorted(
+        (g.kind, len(g.members)) for g in groups
+    )
+    assert len([c for c in bot_cards(app, admin) if "could not be delivered" in texts(c)]) == 1
