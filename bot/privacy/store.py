@@ -440,6 +440,8 @@ class Purged:
     rounds: int
     events: int
     calls: int
+    #: Teams' records of once-only messages (bot.teamsapp.store.purge_deliveries).
+    deliveries: int = 0
 
 
 async def purge_old_data(session: AsyncSession, now: datetime, retention_days: int) -> Purged:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.people.members import get_or_create_member
@@ -142,3 +142,18 @@ async def start_delivery(
     session.add(row)
     await session.flush()
     return row
+
+
+#: A delivery record is kept at least this long whatever the history's retention: a round, its
+#: retries and its follow-up are long over by then, so nothing can be sent twice for want of it.
+KEEP_DELIVERIES_AT_LEAST = timedelta(days=60)
+
+
+async def purge_deliveries(session: AsyncSession, now: datetime, retention_days: int) -> int:
+    """Delete the records of once-only messages as old as the coffee history Fika deletes
+    (`retention_days`; 0 keeps them), but never younger than `KEEP_DELIVERIES_AT_LEAST`."""
+    if retention_days <= 0:
+        return 0
+    before = now - max(timedelta(days=retention_days), KEEP_DELIVERIES_AT_LEAST)
+    result = await session.execute(delete(TeamsDelivery).where(TeamsDelivery.attempted_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
