@@ -17,12 +17,23 @@ from sqlalchemy import select
 from bot.coffee.followups import send_due_followups
 from bot.coffee.models import CoffeeProgram
 from bot.coffee.rounds import pair_now
+from bot.platform.i18n import translator
 from bot.teams.identity import local_channel, local_user
+from bot.teams.ids import SHARE_AS_GOOD_PRACTICE
+from bot.teams.validation import card_problems
+from bot.tips.export import EXPORT_HEADERS
 from bot.tips.models import Tip, TipStatus
 from tests.conftest import FakeClock
 from tests.fakes.teams_platform import FakeTeams, User
 from tests.snapshots import strings_in
-from tests.teams.languages import LOCALES, TEAMS_LOCALE, assert_in, languages_of, word
+from tests.teams.languages import (
+    LOCALES,
+    TEAMS_LOCALE,
+    assert_in,
+    languages_of,
+    tips_word,
+    word,
+)
 from tests.teams_support import TeamsApp, start_teams_app
 
 
@@ -160,3 +171,100 @@ async def test_the_whole_of_fika_on_teams_in_each_language(tour: Tour, clock: Fa
     seen = len(fake.cards(t.chat()))
     await t.say(word("my-data", locale))
     assert_in(locale, t.new_cards(seen))
+
+
+def _tip_form_values(form: dict[str, Any], **changes: str) -> dict[str, Any]:
+    values = {e["id"]: e.get("value", "") for e in form["body"] if "id" in e}
+    values.update(
+        {
+            "title": "Läsecirkel för nyanlända",
+            "description": "Vi startade en läsecirkel på lätt svenska.",
+            "category": next(
+                c["value"] for e in form["body"] if e.get("id") == "category" for c in e["choices"]
+            ),
+            "library_other": "Åbo stadsbibliotek",
+            "language": "sv",
+        }
+    )
+    values.update(changes)
+    return values
+
+
+async def test_the_tips_rows_in_each_language(tour: Tour) -> None:
+    """The tips rows in the reader's words: a refused setup, the form refusing an over-long
+    title, search / latest / mine, the curators' queue, the export and the message action."""
+    t, fake, locale = tour, tour.fake, tour.locale
+    team = t.team  # type: ignore[attr-defined]
+    review = team.channel("Granskning")
+    for user in (t.me, t.admin):
+        await t.app.install(user)
+
+    # Setting up the review channel is for admins: my try is refused in my language.
+    setup = f"tips {tips_word('setup', locale)} {tips_word('review', locale)}"
+    await t.say(setup, review)
+    replies = [c for a in fake.activities(review.id) for c in _cards_of(a)]
+    assert_in(locale, replies[-1:])
+    await t.say(setup, review, user=t.admin)
+
+    # The form refuses an over-long title, in my language, and keeps what I wrote.
+    seen = len(fake.cards(t.chat()))
+    await t.say("tips")
+    (offer,) = t.new_cards(seen)
+    opened = await t.send(fake.invoke_task_fetch(t.me, offer["actions"][0]["data"]))
+    form = opened["task"]["value"]["card"]["content"]
+    data = {**offer["actions"][0]["data"], **_tip_form_values(form, title="L" * 151)}
+    data.pop("msteams", None)
+    refused = await t.send(fake.invoke_task_submit(t.me, data))
+    assert refused["task"]["type"] == "continue"
+    assert_in(locale, [refused["task"]["value"]["card"]["content"]])
+    async with t.app.deps.db() as session:
+        assert list(await session.scalars(select(Tip))) == []
+    data["title"] = "Läsecirkel för nyanlända"
+    await t.send(fake.invoke_task_submit(t.me, data))
+    async with t.app.deps.db() as session:
+        (tip,) = await session.scalars(select(Tip))
+
+    # The curators' queue, in the admin's words and language; approved from the card.
+    seen = len(fake.cards(t.chat(t.admin)))
+    await t.say(f"tips {tips_word('review', locale)}", user=t.admin)
+    assert_in(locale, t.new_cards(seen, t.admin))
+    await t.send(
+        fake.invoke_execute(t.admin, "tips.approve", {"tip_id": tip.id}, review, tip.review_ts)
+    )
+
+    # Search, latest and mine, typed in my words, answered in my language.
+    for typed in (
+        f"tips {tips_word('search', locale)} läsecirkel",
+        f"tips {tips_word('latest', locale)}",
+        f"tips {tips_word('mine', locale)}",
+    ):
+        seen = len(fake.cards(t.chat()))
+        await t.say(typed)
+        found = t.new_cards(seen)
+        assert found and "Läsecirkel" in strings_in(found[-1]), typed
+        assert [card_problems(c) for c in found] == [[]] * len(found)
+        assert all(languages_of(c) <= {locale} for c in found), typed
+    # "Mine" is short: its heading says the language.
+    mine = translator(locale)("*Your tips*").strip("*")
+    assert mine in strings_in(found[-1])
+
+    # The export: the CSV's header row in the admin's language, as text in the chat.
+    await t.say(f"tips {tips_word('export', locale)}", user=t.admin)
+    csv_text = fake.activities(t.chat(t.admin))[-1]["text"]
+    headers = [translator(locale)(h) for h in EXPORT_HEADERS]
+    assert csv_text.splitlines()[0].lstrip("\ufeff").split(";")[: len(headers)] == headers
+    assert "Läsecirkel för nyanlända" in csv_text
+
+    # The message action "Share as good practice": the form, prefilled, in my language.
+    general = team.channel("General")
+    payload = fake.message_payload(t.partner, "Vi lånar ut symaskiner.", general)
+    opened = await t.send(
+        fake.invoke_message_extension_fetch(t.me, SHARE_AS_GOOD_PRACTICE, payload, general)
+    )
+    shared = opened["task"]["value"]["card"]["content"]
+    assert_in(locale, [shared])
+    assert "Vi lånar ut symaskiner." in strings_in(shared)
+
+
+def _cards_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a["content"] for a in activity.get("attachments") or [] if "content" in a]
