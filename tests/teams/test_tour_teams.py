@@ -137,18 +137,7 @@ async def test_the_whole_of_fika_on_teams_in_each_language(tour: Tour, clock: Fa
     opened = await t.send(fake.invoke_task_fetch(t.me, offer["actions"][0]["data"]))
     form = opened["task"]["value"]["card"]["content"]
     assert_in(locale, [form])
-    values = {e["id"]: e.get("value", "") for e in form["body"] if "id" in e}
-    values.update(
-        {
-            "title": "Läsecirkel för nyanlända",
-            "description": "Vi startade en läsecirkel på lätt svenska.",
-            "category": next(
-                c["value"] for e in form["body"] if e.get("id") == "category" for c in e["choices"]
-            ),
-            "library_other": "Åbo stadsbibliotek",
-            "language": "sv",
-        }
-    )
+    values = _tip_form_values(form)
     data = {**offer["actions"][0]["data"], **values}
     data.pop("msteams", None)
     seen = len(fake.cards(t.chat()))
